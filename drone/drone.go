@@ -84,31 +84,31 @@ type Repo struct {
 
 // Build is one run of a repository's pipeline.
 type Build struct {
-	ID       int64
-	Number   int64
-	Parent   int64 // the build this one restarted, 0 if none
-	Status   Status
-	Event    string
-	Error    string // why the build errored before any step ran (e.g. invalid YAML)
-	Trigger  string
-	Link     string // compare or commit link on the forge
-	Message  string
-	Title    string
-	Commit   string
-	Ref      string
-	Source   string // source branch (pull requests: the PR branch)
-	Target   string // target branch (push: the branch)
-	Author   string // forge login of the commit author
+	ID           int64
+	Number       int64
+	Parent       int64 // the build this one restarted, 0 if none
+	Status       Status
+	Event        string
+	Error        string // why the build errored before any step ran (e.g. invalid YAML)
+	Trigger      string
+	Link         string // compare or commit link on the forge
+	Message      string
+	Title        string
+	Commit       string
+	Ref          string
+	Source       string // source branch (pull requests: the PR branch)
+	Target       string // target branch (push: the branch)
+	Author       string // forge login of the commit author
 	AuthorName   string
 	AuthorEmail  string
 	AuthorAvatar string
-	Sender   string
-	Params   map[string]string
-	DeployTo string
-	Created  time.Time
-	Started  time.Time
-	Finished time.Time
-	Stages   []*Stage
+	Sender       string
+	Params       map[string]string
+	DeployTo     string
+	Created      time.Time
+	Started      time.Time
+	Finished     time.Time
+	Stages       []*Stage
 }
 
 // Branch is the branch a build's line belongs to: the source branch of a pull
