@@ -17,8 +17,8 @@ import (
 	"time"
 )
 
-// fixturesDir holds the responses recorded from real Drone servers.
-const fixturesDir = "../../../shared/fixtures"
+// fixturesDir holds the responses recorded from real Drone servers (see its READMEs).
+const fixturesDir = "../testdata"
 
 // recorded is one recorded answer.
 type recorded struct {
