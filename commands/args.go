@@ -1,0 +1,142 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dronebot/dronebot/drone"
+)
+
+// slugPart is what an owner or a repository name may hold: enough for every
+// forge, and nothing that could change the meaning of a Drone URL.
+var slugPart = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// globPart is slugPart plus the glob characters.
+var globPart = regexp.MustCompile(`^[A-Za-z0-9_.*?\[\]-]+$`)
+
+// checkSlug accepts owner/name: one slash, no "..", no URL characters.
+func checkSlug(s string) error {
+	owner, name, ok := strings.Cut(s, "/")
+	if !ok || !slugPart.MatchString(owner) || !slugPart.MatchString(name) || strings.Contains(s, "..") {
+		return usagef("%q is not a repository (write owner/name)", shorten(s, 60))
+	}
+	return nil
+}
+
+// checkRepoGlob accepts a slug, "*", or a glob such as "octo/*".
+func checkRepoGlob(s string) error {
+	if s == "*" {
+		return nil
+	}
+	owner, name, ok := strings.Cut(s, "/")
+	if !ok || !globPart.MatchString(owner) || !globPart.MatchString(name) || strings.Contains(s, "..") {
+		return usagef("%q is not a repository or glob (write owner/name or owner/*)", shorten(s, 60))
+	}
+	if _, err := path.Match(s, ""); err != nil {
+		return usagef("%q is not a valid glob", shorten(s, 60))
+	}
+	return nil
+}
+
+func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
+
+// parseBuildNumber reads "42" or "#42".
+func parseBuildNumber(s string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || n < 1 {
+		return 0, usagef("%q is not a build number", shorten(s, 30))
+	}
+	return n, nil
+}
+
+// takeRepoBuild reads "owner/name N", "owner/name #N" or "owner/name#N"
+// from the front of pos and returns the arguments after them.
+func takeRepoBuild(pos []string) (slug string, n int64, rest []string, err error) {
+	if len(pos) == 0 {
+		return "", 0, nil, usagef("")
+	}
+	slug, rest = pos[0], pos[1:]
+	if s, num, ok := strings.Cut(slug, "#"); ok {
+		slug = s
+		rest = append([]string{num}, rest...)
+	}
+	if err := checkSlug(slug); err != nil {
+		return "", 0, nil, err
+	}
+	if len(rest) == 0 {
+		return "", 0, nil, usagef("a build number is needed")
+	}
+	n, err = parseBuildNumber(rest[0])
+	if err != nil {
+		return "", 0, nil, err
+	}
+	return slug, n, rest[1:], nil
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// buildLink is the build's page in Drone's UI, "" when no URL is known.
+func (r *Registry) buildLink(slug string, n int64) string {
+	if r.deps.DroneURL == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/%s/%d", r.deps.DroneURL, slug, n)
+}
+
+func (r *Registry) buildLinks(slug string, n int64) []Link {
+	if u := r.buildLink(slug, n); u != "" {
+		return []Link{{Text: fmt.Sprintf("%s #%d", slug, n), URL: u}}
+	}
+	return nil
+}
+
+func (r *Registry) isV08(ctx context.Context) (bool, error) {
+	d, err := r.deps.Drone.Dialect(ctx)
+	if err != nil {
+		return false, fmt.Errorf("dialect: %w", err)
+	}
+	return d == drone.DialectV08, nil
+}
+
+// explainNotFound turns a not-found answer about build n into the right
+// sentence: the repository is unknown, or it has no such build. Other
+// errors pass through.
+func (r *Registry) explainNotFound(ctx context.Context, err error, slug string, n int64) error {
+	if !drone.IsNotFound(err) {
+		return err
+	}
+	if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
+		return &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+	}
+	return &sentenceError{sentence: fmt.Sprintf("no such build: %s has no build #%d.", slug, n), level: Error, cause: err}
+}
+
+// explainRepoNotFound handles a not-found answer to a repository call.
+func explainRepoNotFound(err error, slug string) error {
+	if drone.IsNotFound(err) {
+		return &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+	}
+	return err
+}
+
+func unknownRepo(slug string) string {
+	return fmt.Sprintf("unknown repository %s (/repos --all syncs the list from the forge).", slug)
+}
+
+// getBuild fetches build n with its stages, explaining a not-found answer.
+func (r *Registry) getBuild(ctx context.Context, slug string, n int64) (*drone.Build, error) {
+	b, err := r.deps.Drone.Build(ctx, slug, n)
+	if err != nil {
+		return nil, r.explainNotFound(ctx, fmt.Errorf("get build: %w", err), slug, n)
+	}
+	return b, nil
+}

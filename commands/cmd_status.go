@@ -1,0 +1,85 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dronebot/dronebot/drone"
+)
+
+func parseStatus(r *Registry, a Args, _ Request) (call, error) {
+	pos := a.Positional
+	if len(pos) == 0 || len(pos) > 2 || len(a.Params) > 0 {
+		return call{}, usagef("")
+	}
+	if len(pos) == 1 && !strings.Contains(pos[0], "#") {
+		slug := pos[0]
+		if err := checkSlug(slug); err != nil {
+			return call{}, err
+		}
+		return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, 0) }}, nil
+	}
+	slug, n, rest, err := takeRepoBuild(pos)
+	if err != nil {
+		return call{}, err
+	}
+	if len(rest) > 0 {
+		return call{}, usagef("unexpected %q", shorten(rest[0], 30))
+	}
+	return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, n) }}, nil
+}
+
+// runStatus shows build n, or the latest build of the default branch when n is 0.
+func (r *Registry) runStatus(ctx context.Context, slug string, n int64) (Reply, error) {
+	var b *drone.Build
+	var err error
+	if n > 0 {
+		b, err = r.getBuild(ctx, slug, n)
+	} else {
+		b, err = r.latestBuild(ctx, slug)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.statusReply(slug, b), nil
+}
+
+func (r *Registry) latestBuild(ctx context.Context, slug string) (*drone.Build, error) {
+	b, err := r.deps.Drone.LatestBuild(ctx, slug, "")
+	if err != nil && drone.IsNotFound(err) {
+		if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
+			return nil, &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+		}
+		return nil, &sentenceError{sentence: fmt.Sprintf("%s has no build on its default branch yet.", slug), level: Warning, cause: err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest build: %w", err)
+	}
+	if len(b.Stages) == 0 && b.Error == "" && b.Number > 0 {
+		// Some answers leave the stages out; the build itself has them.
+		if full, ferr := r.deps.Drone.Build(ctx, slug, b.Number); ferr == nil {
+			b = full
+		}
+	}
+	return b, nil
+}
+
+func (r *Registry) statusReply(slug string, b *drone.Build) Reply {
+	now := r.deps.Now()
+	text := stepLines(b, now)
+	if b.Error != "" {
+		text = strings.TrimSpace("error: " + shorten(strings.TrimSpace(b.Error), 300) + "\n" + text)
+	}
+	if text == "" {
+		text = "no stage has started yet."
+	}
+	return Reply{
+		Title:   fmt.Sprintf("%s #%d: %s", slug, b.Number, b.Status),
+		Text:    text,
+		Fields:  buildFields(b, now),
+		Links:   r.buildLinks(slug, b.Number),
+		Buttons: buttonsFor(slug, b),
+		Level:   statusLevel(b.Status),
+	}
+}

@@ -1,0 +1,68 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dronebot/dronebot/drone"
+)
+
+// WaitBuild polls build n of repo every interval (5s when every <= 0) until
+// it finishes or ctx ends, and returns its outcome: status, the failed step
+// with its exit code, and a link under droneURL. Network trouble and server
+// errors are retried on the next tick; an unknown build ends the wait.
+func WaitBuild(ctx context.Context, c drone.Client, repo string, n int64, every time.Duration, droneURL string) (Reply, error) {
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	var lastErr error
+	for {
+		b, err := c.Build(ctx, repo, n)
+		switch {
+		case err == nil && b.Status.Done():
+			return outcomeReply(repo, b, droneURL, time.Now()), nil
+		case err == nil:
+			lastErr = nil
+		case drone.IsNotFound(err) || drone.KindOf(err) == drone.KindUnauthorized:
+			return Reply{}, fmt.Errorf("wait for %s #%d: %w", repo, n, err)
+		default:
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			if lastErr != nil {
+				return Reply{}, fmt.Errorf("wait for %s #%d: %w (last error: %v)", repo, n, ctx.Err(), lastErr)
+			}
+			return Reply{}, fmt.Errorf("wait for %s #%d: %w", repo, n, ctx.Err())
+		case <-ticker.C:
+		}
+	}
+}
+
+// outcomeReply is a finished build in a few lines: the status, and for a
+// failure which step failed with which exit code.
+func outcomeReply(repo string, b *drone.Build, droneURL string, now time.Time) Reply {
+	reply := Reply{
+		Title:   fmt.Sprintf("%s #%d: %s", repo, b.Number, b.Status),
+		Fields:  buildFields(b, now),
+		Buttons: buttonsFor(repo, b),
+		Level:   statusLevel(b.Status),
+		Public:  true,
+	}
+	switch st, step := failedStep(b); {
+	case step != nil:
+		reply.Text = fmt.Sprintf("step %s/%s failed with exit code %d.", st.Name, step.Name, step.ExitCode)
+	case b.Error != "":
+		reply.Text = "error: " + shorten(strings.TrimSpace(b.Error), 300)
+	default:
+		reply.Text = fmt.Sprintf("build #%d finished: %s.", b.Number, b.Status)
+	}
+	if droneURL = strings.TrimRight(droneURL, "/"); droneURL != "" {
+		reply.Links = []Link{{Text: fmt.Sprintf("%s #%d", repo, b.Number), URL: fmt.Sprintf("%s/%s/%d", droneURL, repo, b.Number)}}
+	}
+	return reply
+}
