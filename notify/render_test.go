@@ -1,0 +1,253 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestMarkdownSingleFull(t *testing.T) {
+	a := sampleAlert(3)
+	a.MentionAuthor = true
+	got := Markdown(&Message{Alerts: []*Alert{a}}, 4096, MarkdownOptions{
+		Mention: func(a *Alert) string { return "<@" + a.Mentions.WeCom + ">" },
+	})
+	for _, want := range []string{
+		"## [❌ failure: octo/demo #42 (main)](https://drone.test/octo/demo/42)",
+		"**Build**: [#42](https://drone.test/octo/demo/42) · push · main · 3m4s",
+		"**Commit**: `abc1234` Fix the parser",
+		"**Author**: <@zhangsan>",
+		"- default/test: exit 2, 1m2s",
+		"**First error (line 870)**: `main_test.go:12: error: want 2, got 3`",
+		"**Log of test (last 3 of 1200 lines)**",
+		"```\nline 001 of the test output\nline 002 of the test output\nline 003 of the test output\n```",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}
+
+func TestMarkdownChinese(t *testing.T) {
+	a := sampleAlert(2)
+	a.Lang = "zh"
+	a.Outcome, a.FailCount = OutcomeStillFailing, 3
+	a.Title = "修复解析器中的错误"
+	got := Markdown(&Message{Alerts: []*Alert{a}}, 0, MarkdownOptions{})
+	for _, want := range []string{"🔁 仍然失败（连续 3 次）：octo/demo #42 (main)", "**提交**: `abc1234` 修复解析器中的错误", "**作者**: Pan (pan)", "退出码 2", "test 的日志（最后 2 行，共 1200 行）"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}
+
+func TestMarkdownLimits(t *testing.T) {
+	cjk := sampleAlert(60)
+	for i := range cjk.Log.Lines {
+		cjk.Log.Lines[i] = fmt.Sprintf("第 %d 行：构建日志中的中文内容，用来测试按字节截断", i)
+	}
+	hugeError := sampleAlert(0)
+	hugeError.Log = nil
+	hugeError.BuildError = strings.Repeat("yaml: 无效的配置 ", 200)
+	tests := []struct {
+		name     string
+		alert    *Alert
+		limit    int
+		wantLast string // the newest log line must survive
+		wantTail bool
+	}{
+		{"fits", sampleAlert(30), 4096, "line 030 of the test output", true},
+		{"tail shortened", sampleAlert(300), 4096, "line 300 of the test output", true},
+		{"small limit keeps one line", sampleAlert(30), 420, "line 030 of the test output", true},
+		{"limit below head drops tail", sampleAlert(30), 300, "", false},
+		{"cjk tail", cjk, 2048, "第 59 行", true},
+		{"cjk odd limit", cjk, 1001, "第 59 行", true},
+		{"huge build error", hugeError, 1000, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Markdown(&Message{Alerts: []*Alert{tt.alert}}, tt.limit, MarkdownOptions{})
+			if len(got) > tt.limit {
+				t.Fatalf("len %d > limit %d", len(got), tt.limit)
+			}
+			if !utf8.ValidString(got) {
+				t.Fatal("not valid UTF-8")
+			}
+			if countFences(got)%2 != 0 {
+				t.Fatalf("unclosed fence:\n%s", got)
+			}
+			if !strings.Contains(got, "octo/demo #42") {
+				t.Errorf("title lost:\n%s", got)
+			}
+			if tt.wantLast != "" && !strings.Contains(got, tt.wantLast) {
+				t.Errorf("newest log line %q lost:\n%s", tt.wantLast, got)
+			}
+			if tt.wantTail != strings.Contains(got, "```") {
+				t.Errorf("tail present = %v, want %v:\n%s", !tt.wantTail, tt.wantTail, got)
+			}
+		})
+	}
+}
+
+func TestMarkdownTailKeepsNewestLines(t *testing.T) {
+	got := Markdown(&Message{Alerts: []*Alert{sampleAlert(300)}}, 2000, MarkdownOptions{})
+	if strings.Contains(got, "line 001 ") {
+		t.Error("oldest line kept while cutting")
+	}
+	if !strings.Contains(got, "line 300 ") || !strings.Contains(got, "(last ") {
+		t.Errorf("tail end lost:\n%s", got)
+	}
+}
+
+func TestCut(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		limit  int
+		fenced bool
+		want   string
+	}{
+		{"no cut", "a\nb", 10, false, "a\nb"},
+		{"line boundary", "aaaa\nbbbb\ncccc", 12, false, "aaaa\n…"},
+		{"empty fence dropped", "x\n```\n1\n2\n3\n4\n```", 14, true, "x\n…"},
+		{"fence closed", "x\n```\n1\n2\n3\n4\n```", 16, true, "x\n```\n1\n```\n…"},
+		{"rune boundary in one line", "构建构建构建构建", 10, false, "构建\n…"},
+		{"unlimited", "abc", 0, false, "abc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cut(tt.text, tt.limit, tt.fenced, "…")
+			if got != tt.want {
+				t.Errorf("cut = %q, want %q", got, tt.want)
+			}
+			if tt.limit > 0 && len(got) > tt.limit {
+				t.Errorf("len %d > %d", len(got), tt.limit)
+			}
+		})
+	}
+}
+
+func burstOf(n int) []*Alert {
+	var alerts []*Alert
+	base := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	for i := range n {
+		a := sampleAlert(8)
+		a.Build = int64(100 + i)
+		a.Repo = fmt.Sprintf("octo/service-%02d", i)
+		a.BuildLink = fmt.Sprintf("https://drone.test/%s/%d", a.Repo, a.Build)
+		a.At = base.Add(time.Duration(i) * 5 * time.Second)
+		if i == 3 {
+			a.Outcome, a.FailCount = OutcomeStillFailing, 4
+		}
+		alerts = append(alerts, a)
+	}
+	return alerts
+}
+
+func TestMarkdownBurst(t *testing.T) {
+	for _, limit := range []int{0, 4096, 1500, 700, 300} {
+		t.Run(fmt.Sprint(limit), func(t *testing.T) {
+			alerts := burstOf(7)
+			got := Markdown(&Message{Alerts: alerts}, limit, MarkdownOptions{})
+			if limit > 0 && len(got) > limit {
+				t.Fatalf("len %d > %d", len(got), limit)
+			}
+			if !strings.HasPrefix(got, "## 7 builds failed in the last minute") {
+				t.Errorf("title: %q", strings.SplitN(got, "\n", 2)[0])
+			}
+			if limit == 0 || limit >= 700 {
+				for _, a := range alerts {
+					if !strings.Contains(got, fmt.Sprintf("%s #%d", a.Repo, a.Build)) {
+						t.Errorf("%s #%d not named:\n%s", a.Repo, a.Build, got)
+					}
+				}
+			}
+			// Worst first: the still-failing build leads.
+			if i := strings.Index(got, "octo/service-03"); i < 0 || i > strings.Index(got, "octo/service-00") && strings.Contains(got, "octo/service-00") {
+				t.Errorf("still_failing build not first:\n%s", got)
+			}
+			if countFences(got)%2 != 0 {
+				t.Errorf("unclosed fence:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestTextAndHTML(t *testing.T) {
+	a := sampleAlert(2)
+	a.Title = "<script>alert(1)</script>"
+	m := &Message{Alerts: []*Alert{a}}
+	text := Text(m, 0)
+	if !strings.Contains(text, "Build: #42 <https://drone.test/octo/demo/42>") || strings.Contains(text, "```") || !strings.Contains(text, "    line 002 of the test output") {
+		t.Errorf("plain text:\n%s", text)
+	}
+	h := HTML(m)
+	if strings.Contains(h, "<script>") || !strings.Contains(h, "&lt;script&gt;") {
+		t.Errorf("HTML not escaped:\n%s", h)
+	}
+	if !strings.Contains(h, "<pre") || !strings.Contains(h, "line 001 of the test output\nline 002") {
+		t.Errorf("HTML tail:\n%s", h)
+	}
+	if got := Subject(m); got != "[failure] octo/demo #42 (main)" {
+		t.Errorf("Subject = %q", got)
+	}
+}
+
+func TestNotice(t *testing.T) {
+	m := &Message{Notice: &Notice{Title: "dronebot test", Text: "line one\nline two", Level: LevelInfo}, Lang: "zh"}
+	if got := Markdown(m, 0, MarkdownOptions{}); got != "## dronebot test\nline one\nline two" {
+		t.Errorf("got %q", got)
+	}
+	if got := Subject(m); got != "dronebot test" {
+		t.Errorf("Subject = %q", got)
+	}
+}
+
+func TestMarkdownNoCodeBlocks(t *testing.T) {
+	got := Markdown(&Message{Alerts: []*Alert{sampleAlert(2)}}, 0, MarkdownOptions{NoCodeBlocks: true})
+	if strings.Contains(got, "```") || !strings.Contains(got, "> line 002 of the test output") {
+		t.Errorf("got:\n%s", got)
+	}
+}
+
+func BenchmarkMarkdownCut(b *testing.B) {
+	m := &Message{Alerts: []*Alert{sampleAlert(500)}}
+	b.ReportAllocs()
+	for range b.N {
+		_ = Markdown(m, 4096, MarkdownOptions{})
+	}
+}
+
+// sampleAlert is a failed build with a tail of n log lines.
+func sampleAlert(n int) *Alert {
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("line %03d of the test output", i+1)
+	}
+	start := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	return &Alert{
+		ID: "octo/demo#42:failure", Outcome: OutcomeFailure,
+		Repo: "octo/demo", Build: 42, BuildLink: "https://drone.test/octo/demo/42",
+		Status: "failure", Event: "push", Branch: "main", Ref: "refs/heads/main",
+		Commit: "abc1234def5678abc1234def5678abc1234def56", Title: "Fix the parser",
+		Author: "pan", AuthorName: "Pan", AuthorEmail: "pan@example.com",
+		Mentions: Mentions{WeCom: "zhangsan", Email: "pan@example.com"},
+		Started:  start, Finished: start.Add(3*time.Minute + 4*time.Second),
+		FailedSteps: []FailedStep{{Stage: "default", Name: "test", ExitCode: 2, Duration: 62 * time.Second}},
+		Log: &LogExcerpt{Step: "test", Lines: lines, Total: 1200,
+			Cause: "main_test.go:12: error: want 2, got 3", CauseLine: 870},
+		At: start.Add(3 * time.Minute),
+	}
+}
+
+func countFences(s string) int {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "```") {
+			n++
+		}
+	}
+	return n
+}

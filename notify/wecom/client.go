@@ -1,0 +1,62 @@
+package wecom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// errTooLong is errcode 40058: the content is over the byte limit.
+var errTooLong = errors.New("content too long (errcode 40058)")
+
+// rateBackoff is how long to wait after errcode 45009: the window is a minute.
+const rateBackoff = 60 * time.Second
+
+type answer struct {
+	ErrCode *int   `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// post sends one payload and classifies the answer by HTTP status and errcode.
+func (s *Sink) post(ctx context.Context, p *payload) error {
+	body, err := json.Marshal(p)
+	if err != nil {
+		return notify.Permanent(fmt.Errorf("encoding %s: %w", p.MsgType, err))
+	}
+	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
+	if err != nil {
+		return err
+	}
+	if err := notify.CheckResponse(resp, s.now()); err != nil {
+		return err
+	}
+	var a answer
+	if err := json.Unmarshal(resp.Body, &a); err != nil || a.ErrCode == nil {
+		// HTTP 200 without WeCom's answer: a proxy or captive page. The message
+		// may or may not have gone through.
+		return notify.Ambiguous(fmt.Errorf("unexpected answer: %s", notify.Snippet(resp.Body, 120)))
+	}
+	return classify(*a.ErrCode, a.ErrMsg)
+}
+
+// classify maps a robot errcode to a classified error.
+func classify(code int, msg string) error {
+	msg = notify.Snippet([]byte(msg), 120)
+	switch code {
+	case 0:
+		return nil
+	case 93000, 93004, 93008:
+		return notify.Permanent(fmt.Errorf("the WeCom robot key is invalid or the robot was removed (errcode %d: %s)", code, msg))
+	case 45009:
+		return notify.RetryAfter(fmt.Errorf("rate limited by WeCom (errcode 45009: %s)", msg), rateBackoff)
+	case -1:
+		return notify.RetryAfter(fmt.Errorf("WeCom is busy (errcode -1: %s)", msg), 0)
+	case 40058:
+		return fmt.Errorf("%w: %s", errTooLong, msg)
+	}
+	return notify.Permanent(fmt.Errorf("WeCom refused the message (errcode %d: %s)", code, msg))
+}

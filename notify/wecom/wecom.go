@@ -1,0 +1,165 @@
+// Package wecom sends messages to a WeCom (企业微信) group robot webhook.
+//
+// A message with a multi-line log tail goes out as markdown_v2 (the only
+// robot format with code blocks); anything else as markdown, which can
+// also @-mention with <@userid>. markdown_v2 cannot mention, so when an
+// alert asks to mention its author the sink follows it, in the same Send,
+// with a short text message carrying mentioned_list.
+package wecom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// Platform limits of the group robot.
+const (
+	MaxMarkdownBytes = 4096 // markdown and markdown_v2 content, UTF-8 bytes
+	MaxTextBytes     = 2048 // text content
+	RateLimit        = 20   // messages per robot ...
+	RateWindow       = 60 * time.Second
+	// smallerLimit is the budget of the one re-render after errcode 40058.
+	smallerLimit = 3072
+)
+
+// ErrMentionNotSent says the alert was delivered but the follow-up mention
+// was not. Send marks it Permanent: retrying would deliver the alert twice,
+// and a lost mention is not worth that.
+var ErrMentionNotSent = errors.New("wecom: alert delivered, mention not sent")
+
+// Config is one robot sink.
+type Config struct {
+	Name string // the sink's name in bot.yaml
+	URL  string // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
+}
+
+// Sink is a WeCom group robot.
+type Sink struct {
+	name string
+	url  string
+	hc   *http.Client
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+var _ notify.Sink = (*Sink)(nil)
+
+// New checks cfg and returns the sink. hc must carry a timeout.
+func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("wecom sink %q: url %s is not a URL", cfg.Name, notify.RedactURL(cfg.URL))
+	}
+	if u.Query().Get("key") == "" {
+		return nil, fmt.Errorf("wecom sink %q: url %s has no key parameter", cfg.Name, notify.RedactURL(cfg.URL))
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sink{name: cfg.Name, url: cfg.URL, hc: hc, log: log, now: time.Now}, nil
+}
+
+// Name is the configured name.
+func (s *Sink) Name() string { return s.name }
+
+// Limit is the robot's rate limit, for the delivery stage to honour.
+func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+
+// Send posts m, and the mention after it when needed.
+func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
+	v2 := false
+	for _, a := range m.Alerts {
+		v2 = v2 || a.MultiLineLog()
+	}
+	err := s.post(ctx, s.payload(m, v2, MaxMarkdownBytes))
+	if errors.Is(err, errTooLong) {
+		// Our byte count and WeCom's disagreed; one smaller try.
+		s.log.WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.name)
+		err = s.post(ctx, s.payload(m, v2, smallerLimit))
+		if errors.Is(err, errTooLong) {
+			err = notify.Permanent(err)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("wecom sink %q: %w", s.name, err)
+	}
+	if !v2 {
+		return nil // markdown carried the mention inline
+	}
+	if mention := s.mentionPayload(m); mention != nil {
+		if err := s.post(ctx, mention); err != nil {
+			return notify.Permanent(fmt.Errorf("wecom sink %q: %w: %w", s.name, ErrMentionNotSent, err))
+		}
+	}
+	return nil
+}
+
+type content struct {
+	Content       string   `json:"content"`
+	MentionedList []string `json:"mentioned_list,omitempty"`
+}
+
+type payload struct {
+	MsgType    string   `json:"msgtype"`
+	Text       *content `json:"text,omitempty"`
+	Markdown   *content `json:"markdown,omitempty"`
+	MarkdownV2 *content `json:"markdown_v2,omitempty"`
+}
+
+func (s *Sink) payload(m *notify.Message, v2 bool, limit int) *payload {
+	if v2 {
+		text := notify.Markdown(m, limit, notify.MarkdownOptions{})
+		return &payload{MsgType: "markdown_v2", MarkdownV2: &content{Content: text}}
+	}
+	text := notify.Markdown(m, limit, notify.MarkdownOptions{NoCodeBlocks: true, Mention: inlineMention})
+	return &payload{MsgType: "markdown", Markdown: &content{Content: text}}
+}
+
+func inlineMention(a *notify.Alert) string {
+	if a.Mentions.WeCom == "" {
+		return ""
+	}
+	return "<@" + a.Mentions.WeCom + ">"
+}
+
+// mentionPayload is the text message that mentions the authors who asked
+// to be mentioned, nil when nobody is.
+func (s *Sink) mentionPayload(m *notify.Message) *payload {
+	var ids, builds []string
+	seen := map[string]bool{}
+	for _, a := range m.Alerts {
+		if !a.MentionAuthor || a.Mentions.WeCom == "" {
+			continue
+		}
+		builds = append(builds, fmt.Sprintf("%s #%d", a.Repo, a.Build))
+		if !seen[a.Mentions.WeCom] {
+			seen[a.Mentions.WeCom] = true
+			ids = append(ids, a.Mentions.WeCom)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	text := "⬆️ please take a look: "
+	if m.Language() == "zh" {
+		text = "⬆️ 请查看："
+	}
+	for i, b := range builds {
+		if i > 0 {
+			text += ", "
+		}
+		text += b
+	}
+	text = notify.TruncateBytes(text, MaxTextBytes, "…")
+	return &payload{MsgType: "text", Text: &content{Content: text, MentionedList: ids}}
+}

@@ -1,0 +1,262 @@
+package wecom_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/wecom"
+	"github.com/dronebot/dronebot/notify/wecom/wecomtest"
+)
+
+const robotKey = "693a91f6-7e3c-4b6f-SECRET-KEY"
+
+func alert(lines int) *notify.Alert {
+	a := &notify.Alert{
+		ID: "octo/demo#42:failure", Outcome: notify.OutcomeFailure, Repo: "octo/demo", Build: 42,
+		BuildLink: "https://drone.test/octo/demo/42", Status: "failure", Event: "push", Branch: "main",
+		Commit: "abc1234def5678", Title: "修复解析器", Author: "pan", Mentions: notify.Mentions{WeCom: "zhangsan"},
+		FailedSteps: []notify.FailedStep{{Name: "test", ExitCode: 1}},
+	}
+	if lines > 0 {
+		a.Log = &notify.LogExcerpt{Step: "test", Total: lines}
+		for i := range lines {
+			a.Log.Lines = append(a.Log.Lines, fmt.Sprintf("第 %d 行 test output 测试输出", i+1))
+		}
+	}
+	return a
+}
+
+func newSink(t *testing.T, url string) *wecom.Sink {
+	t.Helper()
+	s, err := wecom.New(wecom.Config{Name: "team-wecom", URL: url}, &http.Client{Timeout: 5 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSendFormats(t *testing.T) {
+	tests := []struct {
+		name         string
+		alert        *notify.Alert
+		mention      bool
+		wantTypes    []string
+		wantMentions []string
+	}{
+		{"no tail: markdown", alert(0), false, []string{"markdown"}, nil},
+		{"one-line tail: markdown", alert(1), false, []string{"markdown"}, nil},
+		{"markdown mentions inline", alert(0), true, []string{"markdown"}, nil},
+		{"tail: markdown_v2", alert(30), false, []string{"markdown_v2"}, nil},
+		{"tail and mention: v2 then text", alert(30), true, []string{"markdown_v2", "text"}, []string{"zhangsan"}},
+		{"huge tail cut to 4096 bytes", alert(2000), false, []string{"markdown_v2"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := wecomtest.NewServer(robotKey)
+			defer fake.Close()
+			tt.alert.MentionAuthor = tt.mention
+			err := newSink(t, fake.URL(robotKey)).Send(context.Background(), &notify.Message{ID: "d1", Alerts: []*notify.Alert{tt.alert}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fake.Messages()
+			if len(got) != len(tt.wantTypes) {
+				t.Fatalf("got %d messages, want %d", len(got), len(tt.wantTypes))
+			}
+			for i, m := range got {
+				if m.MsgType != tt.wantTypes[i] {
+					t.Errorf("message %d type %q, want %q", i, m.MsgType, tt.wantTypes[i])
+				}
+				if len(m.Content) > wecom.MaxMarkdownBytes || !utf8.ValidString(m.Content) {
+					t.Errorf("message %d: %d bytes or bad UTF-8", i, len(m.Content))
+				}
+			}
+			if !strings.Contains(got[0].Content, "octo/demo #42") {
+				t.Errorf("content lacks the build:\n%s", got[0].Content)
+			}
+			if tt.mention && got[0].MsgType == "markdown" && !strings.Contains(got[0].Content, "<@zhangsan>") {
+				t.Errorf("markdown lacks inline mention:\n%s", got[0].Content)
+			}
+			if tt.wantMentions != nil && strings.Join(got[len(got)-1].MentionedList, ",") != strings.Join(tt.wantMentions, ",") {
+				t.Errorf("mentioned_list = %v", got[len(got)-1].MentionedList)
+			}
+			if tt.alert.Log != nil && len(tt.alert.Log.Lines) > 1 {
+				last := tt.alert.Log.Lines[len(tt.alert.Log.Lines)-1]
+				if !strings.Contains(got[0].Content, last) {
+					t.Errorf("newest log line lost")
+				}
+			}
+		})
+	}
+}
+
+func TestSendErrors(t *testing.T) {
+	tests := []struct {
+		name          string
+		key           string
+		status, code  int
+		permanent     bool
+		wantDelay     time.Duration
+		wantText      string
+		wantDelivered int
+	}{
+		{"unknown key", "wrong-SECRET-key", 0, 0, true, 0, "robot key is invalid or the robot was removed", 0},
+		{"robot disabled", robotKey, 0, 93004, true, 0, "robot key is invalid", 0},
+		{"not in group", robotKey, 0, 93008, true, 0, "robot key is invalid", 0},
+		{"rate limited", robotKey, 0, 45009, false, 60 * time.Second, "rate limited", 0},
+		{"busy", robotKey, 0, -1, false, 0, "busy", 0},
+		{"server error", robotKey, 502, 0, false, 0, "HTTP 502", 0},
+		{"bad request", robotKey, 400, 0, true, 0, "HTTP 400", 0},
+		{"other errcode", robotKey, 0, 40008, true, 0, "errcode 40008", 0},
+		{"too long once: re-rendered", robotKey, 0, 40058, false, 0, "", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := wecomtest.NewServer(robotKey)
+			defer fake.Close()
+			if tt.status != 0 || tt.code != 0 {
+				fake.FailNext(1, tt.status, tt.code)
+			}
+			err := newSink(t, fake.URL(tt.key)).Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{alert(30)}})
+			if got := len(fake.Messages()); got != tt.wantDelivered {
+				t.Errorf("delivered %d, want %d", got, tt.wantDelivered)
+			}
+			if tt.wantText == "" {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantText) {
+				t.Fatalf("err = %v, want %q", err, tt.wantText)
+			}
+			if notify.IsPermanent(err) != tt.permanent {
+				t.Errorf("permanent = %v, want %v", notify.IsPermanent(err), tt.permanent)
+			}
+			if d, _ := notify.RetryDelay(err); d != tt.wantDelay {
+				t.Errorf("delay = %v, want %v", d, tt.wantDelay)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("key leaked: %v", err)
+			}
+		})
+	}
+}
+
+func TestTooLongTwiceIsPermanent(t *testing.T) {
+	fake := wecomtest.NewServer(robotKey)
+	defer fake.Close()
+	fake.FailNext(2, 0, 40058)
+	err := newSink(t, fake.URL(robotKey)).Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{alert(30)}})
+	if !notify.IsPermanent(err) || fake.Requests() != 2 {
+		t.Fatalf("err = %v after %d requests", err, fake.Requests())
+	}
+}
+
+func TestMentionFailureIsNotResent(t *testing.T) {
+	fake := wecomtest.NewServer(robotKey)
+	defer fake.Close()
+	a := alert(30)
+	a.MentionAuthor = true
+	s := newSink(t, fake.URL(robotKey))
+	// Fill the window so that the alert is the 20th message and the mention the 21st.
+	for range 19 {
+		if err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{alert(0)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{a}})
+	if !errors.Is(err, wecom.ErrMentionNotSent) || !notify.IsPermanent(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := len(fake.Messages()); got != 20 {
+		t.Errorf("accepted %d, want 20", got)
+	}
+}
+
+func TestFakeRateWindowSlides(t *testing.T) {
+	fake := wecomtest.NewServer(robotKey)
+	defer fake.Close()
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	fake.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	s := newSink(t, fake.URL(robotKey))
+	msg := &notify.Message{Alerts: []*notify.Alert{alert(0)}}
+	for i := range 20 {
+		if err := s.Send(context.Background(), msg); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+		advance(2 * time.Second) // 20 messages over 40 s
+	}
+	if err := s.Send(context.Background(), msg); err == nil {
+		t.Fatal("21st message within 60 s accepted")
+	}
+	advance(21 * time.Second) // the first message is now 61 s old: one slot frees
+	if err := s.Send(context.Background(), msg); err != nil {
+		t.Fatalf("after the window slid: %v", err)
+	}
+	if err := s.Send(context.Background(), msg); err == nil {
+		t.Fatal("the window let two through")
+	}
+	if n, per := s.Limit(); n != 20 || per != time.Minute {
+		t.Errorf("Limit = %d/%v", n, per)
+	}
+}
+
+func TestFakeChecksSizes(t *testing.T) {
+	fake := wecomtest.NewServer(robotKey)
+	defer fake.Close()
+	for _, tt := range []struct {
+		body string
+		code int
+	}{
+		{`{"msgtype":"text","text":{"content":"` + strings.Repeat("测", 683) + `"}}`, 45002},
+		{`{"msgtype":"markdown","markdown":{"content":"` + strings.Repeat("a", 4097) + `"}}`, 40058},
+		{`{"msgtype":"markdown_v2","markdown_v2":{"content":""}}`, 44004},
+		{`{"msgtype":"voice2","text":{"content":"x"}}`, 40008},
+		{`{"msgtype":"text","text":{"content":"` + strings.Repeat("测", 682) + `"}}`, 0},
+	} {
+		resp, err := notify.PostJSON(context.Background(), http.DefaultClient, fake.URL(robotKey), nil, []byte(tt.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`"errcode":%d`, tt.code); !strings.Contains(string(resp.Body), want) {
+			t.Errorf("%.60s…: answer %s, want %s", tt.body, resp.Body, want)
+		}
+	}
+}
+
+func TestHangIsAmbiguousAndContextHonoured(t *testing.T) {
+	fake := wecomtest.NewServer(robotKey)
+	defer fake.Close()
+	fake.HangNext(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := newSink(t, fake.URL(robotKey)).Send(ctx, &notify.Message{Alerts: []*notify.Alert{alert(30)}})
+	if !notify.IsAmbiguous(err) {
+		t.Fatalf("err = %v, want ambiguous", err)
+	}
+	if len(fake.Messages()) != 1 {
+		t.Error("the fake should have accepted the message")
+	}
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("key leaked: %v", err)
+	}
+}
+
+func TestNewRejectsBadURL(t *testing.T) {
+	for _, u := range []string{"", "https://qyapi.test/cgi-bin/webhook/send", "::"} {
+		if _, err := wecom.New(wecom.Config{Name: "x", URL: u}, nil, nil); err == nil {
+			t.Errorf("New(%q) accepted", u)
+		}
+	}
+}

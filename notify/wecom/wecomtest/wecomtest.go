@@ -1,0 +1,232 @@
+// Package wecomtest is a local fake of the WeCom group robot webhook that
+// checks what WeCom checks: method, key, msgtype, content size in UTF-8
+// bytes and the 20-messages-per-minute limit per robot, answering with
+// WeCom's errcodes inside HTTP 200 as the real endpoint does.
+package wecomtest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Limits of the real robot endpoint.
+const (
+	MaxMarkdownBytes = 4096
+	MaxTextBytes     = 2048
+	RateLimit        = 20
+	RateWindow       = 60 * time.Second
+)
+
+// Message is one message the fake accepted.
+type Message struct {
+	Key           string
+	MsgType       string
+	Content       string
+	MentionedList []string
+	At            time.Time
+}
+
+// fault is an answer forced onto upcoming requests.
+type fault struct {
+	status  int // HTTP status; 0 means 200 with errcode
+	errcode int
+	hang    bool // accept and record, then never answer
+}
+
+// Server is the fake robot endpoint on 127.0.0.1.
+type Server struct {
+	srv  *httptest.Server
+	quit chan struct{}
+
+	mu       sync.Mutex
+	now      func() time.Time
+	keys     map[string]bool
+	accepted map[string][]time.Time // per key, for the sliding window
+	messages []Message
+	faults   []fault
+	requests int
+}
+
+// NewServer starts a fake that knows the given robot keys.
+func NewServer(keys ...string) *Server {
+	s := &Server{quit: make(chan struct{}), now: time.Now, keys: map[string]bool{}, accepted: map[string][]time.Time{}}
+	for _, k := range keys {
+		s.keys[k] = true
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
+	return s
+}
+
+// URL is the webhook URL of the robot with this key.
+func (s *Server) URL(key string) string { return s.srv.URL + "/cgi-bin/webhook/send?key=" + key }
+
+// Close stops the server and releases hanging requests.
+func (s *Server) Close() {
+	close(s.quit)
+	s.srv.Close()
+}
+
+// SetClock replaces the clock used for the rate window.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
+// FailNext makes the next n requests answer HTTP status (when not 0) or
+// HTTP 200 with errcode.
+func (s *Server) FailNext(n, status, errcode int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, fault{status: status, errcode: errcode})
+	}
+}
+
+// HangNext makes the next n valid requests be accepted and recorded, and
+// then never answered: the client cannot tell whether they arrived.
+func (s *Server) HangNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, fault{hang: true})
+	}
+}
+
+// Messages returns every accepted message, oldest first.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// Requests counts every request received, accepted or not.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+type body struct {
+	MsgType    string `json:"msgtype"`
+	Text       *part  `json:"text"`
+	Markdown   *part  `json:"markdown"`
+	MarkdownV2 *part  `json:"markdown_v2"`
+}
+
+type part struct {
+	Content       string   `json:"content"`
+	MentionedList []string `json:"mentioned_list"`
+}
+
+func answer(w http.ResponseWriter, errcode int, errmsg string) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	_ = json.NewEncoder(w).Encode(map[string]any{"errcode": errcode, "errmsg": errmsg})
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	s.mu.Lock()
+	s.requests++
+	var f *fault
+	if len(s.faults) > 0 && !s.faults[0].hang {
+		f = &s.faults[0]
+		s.faults = s.faults[1:]
+	}
+	s.mu.Unlock()
+	if f != nil {
+		if f.status != 0 {
+			http.Error(w, http.StatusText(f.status), f.status)
+			return
+		}
+		answer(w, f.errcode, "injected failure")
+		return
+	}
+	if r.Method != http.MethodPost || r.URL.Path != "/cgi-bin/webhook/send" {
+		http.NotFound(w, r)
+		return
+	}
+	msg, errcode, errmsg := s.check(r.URL.Query().Get("key"), raw)
+	if errcode != 0 {
+		answer(w, errcode, errmsg)
+		return
+	}
+	hang, limited := s.record(msg)
+	if limited {
+		answer(w, 45009, "api freq out of limit, hint: [fake]")
+		return
+	}
+	if hang {
+		select { // accepted, but the answer never comes
+		case <-r.Context().Done():
+		case <-s.quit:
+		}
+		return
+	}
+	answer(w, 0, "ok")
+}
+
+// check validates a request like WeCom does, returning the errcode.
+func (s *Server) check(key string, raw []byte) (Message, int, string) {
+	s.mu.Lock()
+	known := s.keys[key]
+	s.mu.Unlock()
+	if key == "" || !known {
+		return Message{}, 93000, "invalid webhook url, hint: [fake]"
+	}
+	var b body
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return Message{}, 40035, "invalid Request Parameter, hint: [fake]"
+	}
+	msg := Message{Key: key, MsgType: b.MsgType}
+	var p *part
+	limit, overCode := MaxMarkdownBytes, 40058
+	switch b.MsgType {
+	case "text":
+		p, limit, overCode = b.Text, MaxTextBytes, 45002
+	case "markdown":
+		p = b.Markdown
+	case "markdown_v2":
+		p = b.MarkdownV2
+	default:
+		return Message{}, 40008, "invalid message type, hint: [fake]"
+	}
+	if p == nil || p.Content == "" {
+		return Message{}, 44004, "empty content, hint: [fake]"
+	}
+	if len(p.Content) > limit {
+		return Message{}, overCode, b.MsgType + ".content exceed max length, hint: [fake]"
+	}
+	msg.Content, msg.MentionedList = p.Content, p.MentionedList
+	return msg, 0, ""
+}
+
+// record stores msg unless its key is over the rate in the sliding window,
+// and reports whether the request should then hang.
+func (s *Server) record(msg Message) (hang, limited bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	window := s.accepted[msg.Key][:0]
+	for _, at := range s.accepted[msg.Key] {
+		if now.Sub(at) < RateWindow {
+			window = append(window, at)
+		}
+	}
+	s.accepted[msg.Key] = window
+	if len(window) >= RateLimit {
+		return false, true
+	}
+	msg.At = now
+	s.accepted[msg.Key] = append(window, now)
+	s.messages = append(s.messages, msg)
+	if len(s.faults) > 0 && s.faults[0].hang {
+		s.faults = s.faults[1:]
+		return true, false
+	}
+	return false, false
+}
