@@ -82,3 +82,14 @@ func RetryDelay(err error) (d time.Duration, ok bool) {
 // Retryable reports whether trying err's delivery again could help: every
 // error not marked Permanent.
 func Retryable(err error) bool { return err != nil && !IsPermanent(err) }
+
+// ErrPartlyDelivered says the message itself was accepted but a follow-up
+// (such as a WeCom mention sent as a second message) failed. Sending the
+// message again would duplicate it, so the delivery counts as done.
+var ErrPartlyDelivered = errors.New("delivered, but a follow-up message failed")
+
+// Coster is implemented by sinks whose Send may use more than one of the
+// platform's messages (and so of its rate limit) for one Message.
+type Coster interface {
+	Cost(m *Message) int
+}

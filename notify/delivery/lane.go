@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -46,7 +47,11 @@ func (w *Worker) runLane(dest string, items []Item) {
 			w.result(dest, ResultFailed)
 			continue
 		}
-		if lim.wait(now) > 0 {
+		cost := 1
+		if c, ok := sink.(notify.Coster); ok {
+			cost = c.Cost(&msg)
+		}
+		if lim.wait(now, cost) > 0 {
 			return // the window is full: the rest waits, in order
 		}
 		// Record the attempt before sending: if the process dies mid-send
@@ -55,8 +60,12 @@ func (w *Worker) runLane(dest string, items []Item) {
 			log.Error("outbox write failed; not sending", "err", err)
 			return
 		}
-		lim.taken(now)
+		lim.taken(now, cost)
 		err := w.send(sink, &msg)
+		if errors.Is(err, notify.ErrPartlyDelivered) {
+			log.Warn("message delivered, but a follow-up failed", "key", it.Key, "err", err)
+			err = nil
+		}
 		if it.Attempted || notify.IsAmbiguous(err) {
 			w.result(dest, ResultAmbiguous)
 		}

@@ -23,30 +23,34 @@ type limiter struct {
 
 func newLimiter(w Window) *limiter { return &limiter{win: w} }
 
-// wait reports how long to wait before one more send is allowed at now
-// (0: allowed now).
-func (l *limiter) wait(now time.Time) time.Duration {
+// wait reports how long to wait before n more platform messages are allowed
+// at now (0: allowed now).
+func (l *limiter) wait(now time.Time, n int) time.Duration {
 	if l.win.N <= 0 || l.win.Per <= 0 {
 		return 0
 	}
+	n = min(max(n, 1), l.win.N)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.expire(now)
-	if len(l.sends) < l.win.N {
+	over := len(l.sends) + n - l.win.N
+	if over <= 0 {
 		return 0
 	}
-	return l.sends[0].Add(l.win.Per).Sub(now)
+	return l.sends[over-1].Add(l.win.Per).Sub(now)
 }
 
-// taken records a send at now.
-func (l *limiter) taken(now time.Time) {
+// taken records n platform messages sent at now.
+func (l *limiter) taken(now time.Time, n int) {
 	if l.win.N <= 0 || l.win.Per <= 0 {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.expire(now)
-	l.sends = append(l.sends, now)
+	for range max(n, 1) {
+		l.sends = append(l.sends, now)
+	}
 }
 
 // free is how many sends the window allows right now.

@@ -211,7 +211,7 @@ func (w *Worker) blockedOnly(ctx context.Context) bool {
 	}
 	now := w.Now()
 	for _, it := range items {
-		if w.limiterFor(it.Destination).wait(now) == 0 {
+		if w.limiterFor(it.Destination).wait(now, 1) == 0 {
 			return false
 		}
 	}

@@ -32,7 +32,7 @@ const (
 // ErrMentionNotSent says the alert was delivered but the follow-up mention
 // was not. Send marks it Permanent: retrying would deliver the alert twice,
 // and a lost mention is not worth that.
-var ErrMentionNotSent = errors.New("wecom: alert delivered, mention not sent")
+var ErrMentionNotSent = fmt.Errorf("wecom: alert delivered, mention not sent: %w", notify.ErrPartlyDelivered)
 
 // Config is one robot sink.
 type Config struct {
@@ -134,6 +134,20 @@ func inlineMention(a *notify.Alert) string {
 
 // mentionPayload is the text message that mentions the authors who asked
 // to be mentioned, nil when nobody is.
+// Cost is how many robot messages Send uses for m: a multi-line alert that
+// mentions someone needs a second, text message, and both count against the
+// robot's 20 a minute.
+func (s *Sink) Cost(m *notify.Message) int {
+	v2 := false
+	for _, a := range m.Alerts {
+		v2 = v2 || a.MultiLineLog()
+	}
+	if v2 && s.mentionPayload(m) != nil {
+		return 2
+	}
+	return 1
+}
+
 func (s *Sink) mentionPayload(m *notify.Message) *payload {
 	var ids, builds []string
 	seen := map[string]bool{}
