@@ -2,7 +2,7 @@ package commands
 
 import (
 	"fmt"
-	"path"
+	"github.com/dronebot/dronebot/drone"
 	"strings"
 )
 
@@ -137,16 +137,9 @@ func listAllows(list []string, id Identity) bool {
 	return false
 }
 
-// MatchGlob reports whether a repository slug matches a glob. "*" alone
-// matches every repository; otherwise "*" stays within one path segment
-// ("octo/*" matches "octo/demo"). A malformed pattern matches nothing.
-func MatchGlob(pattern, slug string) bool {
-	if pattern == "*" || pattern == "**" {
-		return true
-	}
-	ok, err := path.Match(pattern, slug)
-	return err == nil && ok
-}
+// MatchGlob reports whether a repository slug matches a glob; see
+// drone.MatchGlob.
+func MatchGlob(pattern, slug string) bool { return drone.MatchGlob(pattern, slug) }
 
 func matchAny(patterns []string, slug string) bool {
 	for _, p := range patterns {

@@ -4,9 +4,9 @@
 package route
 
 import (
-	"path"
 	"slices"
 
+	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/notify"
 )
 
@@ -54,7 +54,7 @@ func Match(routes []Route, a *notify.Alert) []Target {
 }
 
 func (r *Route) matches(a *notify.Alert) bool {
-	if !globAny(r.Repos, a.Repo) || !globAny(r.Branches, a.Branch) {
+	if !drone.MatchAnyGlob(r.Repos, a.Repo) || !drone.MatchAnyGlob(r.Branches, a.Branch) {
 		return false
 	}
 	if len(r.Events) > 0 && !slices.Contains(r.Events, a.Event) {
@@ -65,17 +65,4 @@ func (r *Route) matches(a *notify.Alert) bool {
 		on = defaultOn
 	}
 	return slices.Contains(on, "all") || slices.Contains(on, string(a.Outcome))
-}
-
-// globAny reports whether s matches one of the globs; no globs match all.
-func globAny(globs []string, s string) bool {
-	if len(globs) == 0 {
-		return true
-	}
-	for _, g := range globs {
-		if ok, _ := path.Match(g, s); ok {
-			return true
-		}
-	}
-	return false
 }

@@ -12,6 +12,7 @@ func TestMatch(t *testing.T) {
 		{Repos: []string{"octo/*"}, Branches: []string{"main", "release/*"}, Events: []string{"push", "custom"},
 			On: []string{"failure", "fixed"}, To: []string{"team-wecom", "oncall-mail"}, MentionAuthor: true, Lang: "zh"},
 		{Repos: []string{"octo/demo"}, On: []string{"all"}, To: []string{"audit-hook", "team-wecom"}, Lang: "en"},
+		{Repos: []string{"*"}, Branches: []string{"*"}, On: []string{"killed"}, To: []string{"killed-hook"}},
 		{To: []string{"everything"}}, // defaults: every repo, branch and event; failure and fixed
 	}
 	alert := func(repo, branch, event string, o notify.Outcome) *notify.Alert {
@@ -31,6 +32,7 @@ func TestMatch(t *testing.T) {
 			"[{audit-hook en false} {team-wecom en false}]"},
 		{"still_failing is not failure", alert("octo/api", "main", "push", notify.OutcomeStillFailing), "[]"},
 		{"other repo, default route", alert("other/x", "dev", "tag", notify.OutcomeFailure), "[{everything  false}]"},
+		{"a lone * matches every repository and branch", alert("other/x", "feature/login", "push", notify.OutcomeKilled), "[{killed-hook  false}]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/dronebot/dronebot/bot/config"
+)
+
+func runCommand(ctx context.Context, c *CLI, args []string) int {
+	fs := c.flagSet("run")
+	path := c.configFlag(fs)
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if !c.noArgs("run", rest) {
+		return exitUsage
+	}
+	cfg, rep, err := c.loadConfig(*path)
+	if err != nil || rep.HasErrors() {
+		printProblems(c.Stderr, rep)
+		if err != nil && len(rep.Problems) == 0 {
+			fmt.Fprintf(c.Stderr, "dronebot run: %v\n", err)
+		}
+		fmt.Fprintln(c.Stderr, "dronebot run: the configuration has errors; not starting")
+		return exitFail
+	}
+	logger := NewLogger(c.Stderr, cfg.Log)
+	for _, p := range rep.Warnings() {
+		logger.Warn("configuration", "problem", p.String())
+	}
+	if err := cfg.Runnable(); err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot run: not starting: %v\n", err)
+		return exitFail
+	}
+	if err := runService(ctx, cfg, logger); err != nil {
+		logger.Error("dronebot stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// runService runs the bot until ctx is done. The server, watcher, outbox and
+// digest scheduler are started here and stopped within
+// server.shutdown_timeout once ctx ends.
+func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
+	logger.Info("dronebot started", "config", cfg.File, "setup", cfg.Summary())
+	<-ctx.Done()
+	logger.Info("dronebot stopping", "reason", context.Cause(ctx))
+	return nil
+}
+
+// NewLogger logs to w in cfg's format (text or json) at cfg's level.
+func NewLogger(w io.Writer, cfg config.Log) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.Level))); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
