@@ -1,0 +1,75 @@
+package slackapp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+)
+
+const (
+	// maxBody is the largest request body accepted; larger ones get 413.
+	maxBody = 1 << 20
+	// signatureWindow is how far a request's timestamp may be from now.
+	signatureWindow = 5 * time.Minute
+)
+
+// rejection is why a request was refused before anything ran: the HTTP
+// status to answer and the metrics result.
+type rejection struct {
+	status int
+	result string
+	err    error
+}
+
+func (r *rejection) Error() string { return r.err.Error() }
+
+// readSigned reads the raw body (at most 1 MiB) and checks Slack's v0
+// signature over it and the timestamp window. The timestamp is checked
+// against the app's clock, and slack-go checks it against the wall clock too.
+func (a *App) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, *rejection) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &rejection{http.StatusRequestEntityTooLarge, "too_large", fmt.Errorf("body over %d bytes", maxBody)}
+		}
+		return nil, &rejection{http.StatusBadRequest, "malformed", fmt.Errorf("read body: %w", err)}
+	}
+	if err := a.verify(r.Header, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func (a *App) verify(h http.Header, body []byte) *rejection {
+	unauthorized := func(result string, err error) *rejection {
+		return &rejection{http.StatusUnauthorized, result, err}
+	}
+	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return unauthorized("bad_signature", errors.New("missing or malformed timestamp"))
+	}
+	if skew := a.now().Sub(time.Unix(ts, 0)).Abs(); skew > signatureWindow {
+		return unauthorized("stale", fmt.Errorf("timestamp %s off, outside the %s window", skew.Round(time.Second), signatureWindow))
+	}
+	sv, err := slackapi.NewSecretsVerifier(h, a.cfg.SigningSecret)
+	if err != nil {
+		if errors.Is(err, slackapi.ErrExpiredTimestamp) {
+			return unauthorized("stale", errors.New("timestamp outside the window"))
+		}
+		// slack-go's errors name the problem, never the secret.
+		return unauthorized("bad_signature", fmt.Errorf("signature headers: %w", err))
+	}
+	if _, err := sv.Write(body); err != nil {
+		return unauthorized("bad_signature", fmt.Errorf("hash body: %w", err))
+	}
+	if err := sv.Ensure(); err != nil {
+		return unauthorized("bad_signature", errors.New("signature does not match"))
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BuildRecord is one finished build in the history digests are made from.
+type BuildRecord struct {
+	Repo       string
+	Number     int64
+	Branch     string
+	Event      string // push, pull_request, tag, promote, rollback, cron, custom
+	Status     string // Drone's final status: success, failure, error, killed, ...
+	Commit     string
+	Author     string
+	FailedStep string // the first failed step, "" when none
+	Started    time.Time
+	Finished   time.Time
+	Duration   time.Duration // RecordBuild derives it from Started/Finished when zero
+}
+
+// RecordBuild adds a finished build to the history. Recording the same
+// repo+number again replaces the row, so a retried watcher pass is harmless.
+func (s *Store) RecordBuild(ctx context.Context, b BuildRecord) error {
+	db, err := s.w()
+	if err == nil {
+		err = recordBuild(ctx, db, b)
+	}
+	if err != nil {
+		return fmt.Errorf("store: record build %s#%d: %w", b.Repo, b.Number, err)
+	}
+	return nil
+}
+
+func recordBuild(ctx context.Context, db execer, b BuildRecord) error {
+	if b.Repo == "" {
+		return errors.New("empty repository")
+	}
+	if b.Duration == 0 && !b.Started.IsZero() && b.Finished.After(b.Started) {
+		b.Duration = b.Finished.Sub(b.Started)
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO builds (`+buildColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (repo, number) DO UPDATE SET branch = excluded.branch, event = excluded.event,
+			status = excluded.status, commit_sha = excluded.commit_sha, author = excluded.author,
+			failed_step = excluded.failed_step, started = excluded.started,
+			finished = excluded.finished, duration = excluded.duration`,
+		b.Repo, b.Number, b.Branch, b.Event, b.Status, b.Commit, b.Author, b.FailedStep,
+		toDB(b.Started), toDB(b.Finished), int64(b.Duration))
+	return err
+}
+
+const buildColumns = `repo, number, branch, event, status, commit_sha, author, failed_step, started, finished, duration`
+
+// History returns the builds that finished in [since, until), ordered by
+// finish time, of the repositories matching any of repoGlobs (none: all).
+// In a glob "*" matches any run of characters, "/" included, and "?" one.
+func (s *Store) History(ctx context.Context, since, until time.Time, repoGlobs []string) ([]BuildRecord, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+buildColumns+` FROM builds
+		WHERE finished >= ? AND finished < ? ORDER BY finished, repo, number`, toDB(since), toDB(until))
+	if err != nil {
+		return nil, fmt.Errorf("store: history: %w", err)
+	}
+	defer rows.Close()
+	var out []BuildRecord
+	for rows.Next() {
+		var b BuildRecord
+		var started, finished, duration int64
+		err := rows.Scan(&b.Repo, &b.Number, &b.Branch, &b.Event, &b.Status, &b.Commit, &b.Author,
+			&b.FailedStep, &started, &finished, &duration)
+		if err != nil {
+			return nil, fmt.Errorf("store: history: %w", err)
+		}
+		if !matchAny(repoGlobs, b.Repo) {
+			continue
+		}
+		b.Started, b.Finished, b.Duration = fromDB(started), fromDB(finished), time.Duration(duration)
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: history: %w", err)
+	}
+	return out, nil
+}
+
+// Prune deletes the history of builds finished before olderThan (the
+// store.retention horizon) and returns how many went. Seen marks and the
+// outbox's dedup records stay: dedup is permanent. Payloads of dropped
+// deliveries older than the horizon are cleared to keep the file small.
+func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM builds WHERE finished < ?`, toDB(olderThan))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET payload = NULL
+			WHERE state = 'dropped' AND created < ? AND payload IS NOT NULL`, toDB(olderThan))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune: %w", err)
+	}
+	return n, nil
+}
+
+func matchAny(globs []string, s string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	for _, g := range globs {
+		if matchGlob(g, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchGlob matches s against pattern where "*" is any run of characters
+// and "?" any one. Iterative with one backtrack point, so it is linear-ish
+// and cannot blow up on many stars.
+func matchGlob(pattern, s string) bool {
+	p, str := []rune(pattern), []rune(s)
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(str) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	return strings.Trim(string(p[pi:]), "*") == ""
+}

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestRecordBuildAndHistory(t *testing.T) {
+	s, c, _ := mustOpenTemp(t)
+	ctx := testCtx(t)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	builds := []BuildRecord{
+		{Repo: "octo/demo", Number: 1, Branch: "main", Event: "push", Status: "success", Started: at(0).Add(-90 * time.Second), Finished: at(0)},
+		{Repo: "octo/demo", Number: 2, Branch: "main", Event: "push", Status: "failure", FailedStep: "test", Commit: "abc1234", Author: "pan", Started: at(1).Add(-time.Minute), Finished: at(1)},
+		{Repo: "octo/api", Number: 9, Branch: "dev", Event: "pull_request", Status: "success", Finished: at(2), Duration: 3 * time.Minute},
+		{Repo: "acme/site", Number: 5, Branch: "main", Event: "cron", Status: "error", Finished: at(3)},
+		{Repo: "octo/demo", Number: 3, Branch: "main", Event: "push", Status: "success", Finished: at(30)},
+	}
+	for _, b := range builds {
+		if err := s.RecordBuild(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Recording again replaces: still one row, with the newer status.
+	again := builds[1]
+	again.Status = "error"
+	if err := s.RecordBuild(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	s = mustReopen(t, s, c)
+
+	tests := []struct {
+		name         string
+		since, until time.Time
+		globs        []string
+		want         []string
+	}{
+		{"one day, all", at(0), at(24), nil, []string{"octo/demo#1", "octo/demo#2", "octo/api#9", "acme/site#5"}},
+		{"star is all", at(0), at(24), []string{"*"}, []string{"octo/demo#1", "octo/demo#2", "octo/api#9", "acme/site#5"}},
+		{"until is exclusive", at(0), at(2), nil, []string{"octo/demo#1", "octo/demo#2"}},
+		{"since is inclusive", at(2), at(100), nil, []string{"octo/api#9", "acme/site#5", "octo/demo#3"}},
+		{"owner glob", at(0), at(100), []string{"octo/*"}, []string{"octo/demo#1", "octo/demo#2", "octo/api#9", "octo/demo#3"}},
+		{"any of globs", at(0), at(100), []string{"acme/site", "*/api"}, []string{"octo/api#9", "acme/site#5"}},
+		{"no match", at(0), at(100), []string{"nobody/*"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.History(ctx, tt.since, tt.until, tt.globs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, b := range got {
+				names = append(names, b.Repo+"#"+itoa(b.Number))
+			}
+			if !slices.Equal(names, tt.want) {
+				t.Fatalf("History = %v, want %v", names, tt.want)
+			}
+		})
+	}
+
+	got, err := s.History(ctx, at(1), at(2), nil)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("History = %+v, %v", got, err)
+	}
+	want := again
+	want.Duration = time.Minute // derived from Started and Finished
+	if b := got[0]; b.Status != "error" || b.Commit != want.Commit || b.Author != want.Author ||
+		b.FailedStep != want.FailedStep || b.Event != want.Event || b.Branch != want.Branch ||
+		!b.Started.Equal(want.Started) || !b.Finished.Equal(want.Finished) || b.Duration != want.Duration {
+		t.Fatalf("record = %+v, want %+v", b, want)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestPrune(t *testing.T) {
+	s, _, _ := mustOpenTemp(t)
+	ctx := testCtx(t)
+	for i := range int64(10) {
+		b := BuildRecord{Repo: "octo/demo", Number: i + 1, Status: "success", Finished: t0.Add(time.Duration(i) * 24 * time.Hour)}
+		if err := s.RecordBuild(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Prune(ctx, t0.Add(4*24*time.Hour))
+	if err != nil || n != 4 {
+		t.Fatalf("Prune = %d, %v; want 4", n, err)
+	}
+	left, err := s.History(ctx, time.Time{}, t0.Add(365*24*time.Hour), nil)
+	if err != nil || len(left) != 6 || left[0].Number != 5 {
+		t.Fatalf("after prune: %d builds, first %+v, %v", len(left), left, err)
+	}
+	if n, err := s.Prune(ctx, t0.Add(4*24*time.Hour)); err != nil || n != 0 {
+		t.Fatalf("second Prune = %d, %v; want 0", n, err)
+	}
+}
+
+func TestMatchGlob(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "octo/demo", true},
+		{"*", "", true},
+		{"octo/*", "octo/demo", true},
+		{"octo/*", "octopus/demo", false},
+		{"*/demo", "octo/demo", true},
+		{"octo/de?o", "octo/demo", true},
+		{"octo/de?o", "octo/deo", false},
+		{"octo/demo", "octo/demo", true},
+		{"octo/demo", "octo/demo2", false},
+		{"o*o*o", "octo/demo", true},
+		{"*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+		{"团队/*", "团队/项目", true},
+		{"", "", true},
+		{"", "x", false},
+	}
+	for _, tt := range tests {
+		if got := matchGlob(tt.pattern, tt.s); got != tt.want {
+			t.Errorf("matchGlob(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
+		}
+	}
+}
