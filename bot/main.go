@@ -77,6 +77,8 @@ func subcommands() []subcommand {
 	return []subcommand{
 		{"run", "run [--config FILE]", "run the service until SIGINT/SIGTERM", runCommand},
 		{"check", "check [--config FILE]", "validate the configuration; exit 1 on any error", checkCommand},
+		{"exec", "exec [--config FILE] [--as PLATFORM:ID] [--wait] '/command ...'", "run one chat command and print the reply", execCommand},
+		{"demo", "demo [--pace DURATION]", "run against a simulated Drone with a prompt; no configuration needed", demoCommand},
 		{"version", "version", "print version, commit and Go version", versionCommand},
 	}
 }

@@ -7,8 +7,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/dronebot/dronebot/drone"
+	"github.com/dronebot/dronebot/drone/dronetest"
 )
 
 func writeFile(t *testing.T, name, text string) string {
@@ -166,27 +170,56 @@ func TestRun(t *testing.T) {
 		t.Errorf("run with errors: exit %d, stderr %s", code, stderr)
 	}
 
-	t.Setenv("DRONE_TOKEN", "tok-SECRET")
+	// A running service talks only to a fake Drone on loopback.
+	fake := dronetest.New(drone.DialectV1)
+	defer fake.Close()
+	t.Setenv("DRONE_TOKEN", fake.Token)
+	dir := t.TempDir()
+	path = writeFile(t, "run.yaml", "log: {format: json}\nserver: {listen: \"127.0.0.1:0\"}\n"+
+		"store: {path: "+filepath.Join(dir, "bot.db")+"}\ndrone:\n  server: "+fake.URL+"\n  token: ${DRONE_TOKEN}\n")
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	go func() {
 		defer close(done)
 		code = Main(ctx, []string{"run", "--config", path}, strings.NewReader(""), &out, &errOut)
 	}()
-	select {
-	case <-done:
-		t.Fatalf("run returned before its context ended: exit %d, %s", code, errOut.String())
-	case <-time.After(50 * time.Millisecond):
+	deadline := time.After(20 * time.Second)
+	for !strings.Contains(errOut.String(), `"msg":"dronebot is running"`) {
+		select {
+		case <-done:
+			t.Fatalf("run returned before its context ended: exit %d, %s", code, errOut.String())
+		case <-deadline:
+			t.Fatalf("run did not start: %s", errOut.String())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	cancel()
 	<-done
 	if code != 0 {
 		t.Errorf("run after cancel: exit %d, %s", code, errOut.String())
 	}
-	if !strings.Contains(errOut.String(), `"msg":"dronebot started"`) || strings.Contains(errOut.String(), "SECRET") {
+	if !strings.Contains(errOut.String(), `"msg":"dronebot stopped"`) || strings.Contains(errOut.String(), fake.Token) {
 		t.Errorf("run log: %s", errOut.String())
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestDispatch(t *testing.T) {

@@ -44,14 +44,14 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 	return exitOK
 }
 
-// runService runs the bot until ctx is done. The server, watcher, outbox and
-// digest scheduler are started here and stopped within
-// server.shutdown_timeout once ctx ends.
+// runService runs the bot until ctx is done, then drains within
+// server.shutdown_timeout.
 func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
-	logger.Info("dronebot started", "config", cfg.File, "setup", cfg.Summary())
-	<-ctx.Done()
-	logger.Info("dronebot stopping", "reason", context.Cause(ctx))
-	return nil
+	svc, err := newService(ctx, cfg, logger, serviceDeps{})
+	if err != nil {
+		return err
+	}
+	return svc.run(ctx)
 }
 
 // NewLogger logs to w in cfg's format (text or json) at cfg's level.

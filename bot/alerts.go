@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/route"
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/notify"
+)
+
+// alerter routes the watcher's alerts to their destinations and puts them in
+// the outbox. Once Emit returns nil the alerts are durable.
+type alerter struct {
+	store   *store.Store
+	routes  []route.Route
+	users   []config.User
+	lang    string            // the top-level language
+	langs   map[string]string // per-sink language
+	now     func() time.Time
+	wake    func()
+	counted func(outcome string)
+}
+
+// routesFromConfig turns the configured routes into the router's form,
+// leaving out routes whose sinks are all disabled.
+func routesFromConfig(cfg *config.Config) []route.Route {
+	var out []route.Route
+	for _, r := range cfg.Routes {
+		if r.Disabled {
+			continue
+		}
+		out = append(out, route.Route{Repos: r.Repos, Branches: r.Branches, Events: r.Events, On: r.On,
+			To: r.To, MentionAuthor: r.MentionAuthor, Lang: r.Lang})
+	}
+	return out
+}
+
+// Emit queues a's deliveries: every matching route and subscription, once
+// per destination. The outbox dedups on (alert ID, destination) for ever,
+// so emitting the same alert again (after a crash) queues nothing new.
+func (al *alerter) Emit(ctx context.Context, a *notify.Alert) error {
+	routes, err := al.allRoutes(ctx)
+	if err != nil {
+		return err
+	}
+	targets := route.Match(routes, a)
+	if len(targets) == 0 {
+		return nil
+	}
+	mentions := al.mentionsFor(a)
+	ds := make([]store.Delivery, 0, len(targets))
+	for _, t := range targets {
+		one := *a
+		one.Mentions = mentions
+		one.MentionAuthor = t.MentionAuthor
+		one.Lang = firstNonEmpty(t.Lang, al.langs[t.Dest], al.lang)
+		msg := notify.Message{ID: deliveryID(a.ID, t.Dest), Alerts: []*notify.Alert{&one}, Lang: one.Lang}
+		payload, err := json.Marshal(&msg)
+		if err != nil {
+			return fmt.Errorf("encode alert %s: %w", a.ID, err)
+		}
+		ds = append(ds, store.Delivery{Key: a.ID, Destination: t.Dest, Payload: payload, Created: al.now()})
+	}
+	res, err := al.store.EnqueueAll(ctx, ds)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Queued {
+			al.counted(string(a.Outcome))
+			break
+		}
+	}
+	al.wake()
+	return nil
+}
+
+// allRoutes is the configured routes followed by the subscriptions made
+// from chat, each sending to its conversation ("slack:C123").
+func (al *alerter) allRoutes(ctx context.Context) ([]route.Route, error) {
+	subs, err := al.store.Subscriptions(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	routes := append([]route.Route(nil), al.routes...)
+	for _, s := range subs {
+		routes = append(routes, route.Route{Repos: []string{s.Repos}, Branches: s.Branches, On: s.On,
+			To: []string{s.Platform + ":" + s.Conversation}})
+	}
+	return routes, nil
+}
+
+// mentionsFor finds the build's author among `users:` by Drone login or
+// email.
+func (al *alerter) mentionsFor(a *notify.Alert) notify.Mentions {
+	for _, u := range al.users {
+		if (u.Drone != "" && strings.EqualFold(u.Drone, a.Author)) ||
+			(u.Email != "" && strings.EqualFold(u.Email, a.AuthorEmail)) {
+			return notify.Mentions{Slack: u.Slack, WeCom: u.WeCom, Email: u.Email}
+		}
+	}
+	return notify.Mentions{Email: a.AuthorEmail}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

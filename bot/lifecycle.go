@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// run serves until ctx ends, then stops within server.shutdown_timeout:
+// no new requests, in-flight commands and sends finished (or cancelled and
+// left queued), the store closed. The outbox is consistent at every step.
+func (s *service) run(ctx context.Context) error {
+	defer s.store.Close()
+	public, admin := s.handlers()
+	pubLn, err := net.Listen("tcp", s.cfg.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Server.Listen, err)
+	}
+	servers := []*http.Server{newHTTPServer(public)}
+	listeners := []net.Listener{pubLn}
+	var adminAddr net.Addr
+	if admin != nil {
+		admLn, err := net.Listen("tcp", s.cfg.Server.AdminListen)
+		if err != nil {
+			pubLn.Close()
+			return fmt.Errorf("listen on %s: %w", s.cfg.Server.AdminListen, err)
+		}
+		servers = append(servers, newHTTPServer(admin))
+		listeners = append(listeners, admLn)
+		adminAddr = admLn.Addr()
+	}
+	if s.deps.OnListen != nil {
+		s.deps.OnListen(pubLn.Addr(), adminAddr)
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, len(servers)+3)
+	for i, srv := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Serve(listeners[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- fmt.Errorf("http server: %w", err)
+			}
+		}()
+	}
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	wg.Add(2)
+	go func() { defer wg.Done(); s.watcher.Run(work) }()
+	go func() { defer wg.Done(); s.worker.Run(work) }()
+	if s.slack != nil && s.cfg.Chat.Slack.SocketMode() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.slack.RunSocketMode(work); err != nil {
+				s.log.Error("slack socket mode stopped", "err", err)
+			}
+		}()
+	}
+	s.ready.Store(true)
+	s.log.Info("dronebot is running", "listen", pubLn.Addr().String(), "mode", s.cfg.Watch.Mode,
+		"sinks", len(s.sinks.sinks))
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	s.ready.Store(false)
+	s.log.Info("dronebot stopping")
+	grace := s.cfg.Server.ShutdownTimeout.Std()
+	if grace <= 0 {
+		grace = 20 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			s.log.Warn("http server did not stop in time", "err", err)
+		}
+	}
+	stopWork()
+	if s.slack != nil {
+		if err := s.slack.Wait(sctx); err != nil {
+			s.log.Warn("slack replies still running at shutdown", "err", err)
+		}
+	}
+	if err := s.worker.Wait(sctx); err != nil {
+		s.log.Warn("delivery", "err", err)
+	}
+	wg.Wait()
+	s.log.Info("dronebot stopped")
+	return runErr
+}
+
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
+func (s *service) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
+func jsonMessage(m *notify.Message) ([]byte, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode message %s: %w", m.ID, err)
+	}
+	return b, nil
+}

@@ -1,0 +1,249 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/slackapp"
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/bot/watch"
+	"github.com/dronebot/dronebot/commands"
+	"github.com/dronebot/dronebot/drone"
+	"github.com/dronebot/dronebot/drone/logtext"
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/delivery"
+)
+
+// serviceDeps are what the service takes from its surroundings; tests and
+// `dronebot demo` replace them.
+type serviceDeps struct {
+	HTTPClient *http.Client // for sinks and chat APIs; default: 30 s timeout
+	Out        io.Writer    // where `stdout` sinks write
+	Now        func() time.Time
+	// OnListen is told the addresses the servers listen on (":0" picks a
+	// free port).
+	OnListen func(public, admin net.Addr)
+}
+
+// service is the running bot: the HTTP routes, the watcher, the outbox
+// worker and the chat intakes around one store and one Drone client.
+type service struct {
+	cfg      *config.Config
+	deps     serviceDeps
+	log      *slog.Logger
+	store    *store.Store
+	drone    drone.Client
+	metrics  *metrics
+	sinks    *sinkSet
+	worker   *delivery.Worker
+	watcher  *watch.Watcher
+	registry *commands.Registry
+	slack    *slackapp.App
+	ready    atomic.Bool
+}
+
+// newService opens the store and builds every part; nothing runs yet.
+func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps serviceDeps) (*service, error) {
+	if deps.HTTPClient == nil {
+		deps.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Out == nil {
+		deps.Out = io.Discard
+	}
+	s := &service{cfg: cfg, deps: deps, log: log, metrics: newMetrics()}
+
+	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Now: deps.Now, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
+	fail := func(err error) (*service, error) { st.Close(); return nil, err }
+	s.metrics.outboxGauges(st.OutboxStats, deps.Now)
+
+	s.drone, err = drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
+		Timeout: cfg.Drone.Timeout.Std(), LogTimeout: cfg.Drone.LogTimeout.Std(), CAFile: cfg.Drone.CAFile,
+		Logger: log, Observe: s.metrics.observeDrone})
+	if err != nil {
+		return fail(err)
+	}
+	if s.sinks, err = buildSinks(cfg, deps.HTTPClient, deps.Out, log); err != nil {
+		return fail(err)
+	}
+	s.worker = &delivery.Worker{
+		Outbox: outboxAdapter{st},
+		Sink:   s.sinkFor,
+		Limit:  func(dest string) delivery.Window { return s.sinks.limits[dest] },
+		MaxAge: cfg.Delivery.MaxAge.Std(),
+		Now:    deps.Now,
+		Logger: log.With("part", "delivery"),
+		OnResult: func(dest string, r delivery.Result) {
+			if r == delivery.ResultAmbiguous {
+				s.metrics.ambiguous.WithLabelValues(dest).Inc()
+				return
+			}
+			s.metrics.deliveries.WithLabelValues(dest, string(r)).Inc()
+		},
+		OnFailed: s.reportBrokenSink,
+	}
+
+	secrets := cfg.Secrets()
+	s.registry = commands.NewRegistry(commands.Deps{
+		Drone: s.drone, ACL: aclFromConfig(cfg.ACL), Subs: subscriptionsAdapter{st}, Logger: log.With("part", "commands"),
+		Now: deps.Now, Lang: cfg.Lang, Observe: s.metrics.observeCommand, DroneURL: droneUIURL(cfg),
+		Masker: logtext.NewMasker(secrets...),
+	})
+
+	al := &alerter{store: st, routes: routesFromConfig(cfg), users: cfg.Users, lang: cfg.Lang, langs: s.sinks.langs,
+		now: deps.Now, wake: s.worker.Wake, counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+	s.watcher, err = watch.New(watch.Options{
+		Client: s.drone, State: watchState{st}, Emit: al.Emit, Mode: cfg.Watch.Mode,
+		Interval: cfg.Watch.Interval.Std(), SafetyPoll: cfg.Watch.SafetyPoll.Std(),
+		WebhookSecret: cfg.Watch.WebhookSecret, WebhookMaxSkew: cfg.Watch.WebhookMaxSkew.Std(),
+		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: secrets,
+		Now: deps.Now, Logger: log.With("part", "watch"),
+		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.metrics.observeCycle,
+		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
+	})
+	if err != nil {
+		return fail(err)
+	}
+
+	if sc := cfg.Chat.Slack; sc.Enabled() {
+		s.slack, err = slackapp.New(slackapp.Config{SigningSecret: sc.SigningSecret, BotToken: sc.BotToken,
+			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(cfg)},
+			s.registry, s.drone, deps.HTTPClient, log.With("part", "slack"),
+			slackapp.WithNow(deps.Now), slackapp.WithObserver(s.observeIntake))
+		if err != nil {
+			return fail(err)
+		}
+	}
+	return s, nil
+}
+
+// sinkFor resolves a destination: a configured sink by name.
+func (s *service) sinkFor(dest string) (notify.Sink, bool) {
+	sk, ok := s.sinks.sinks[dest]
+	return sk, ok
+}
+
+// observeIntake counts what a chat intake refused, by route.
+func (s *service) observeIntake(route, result string) {
+	if strings.Contains(result, "signature") || result == "stale" || result == "forged" {
+		s.metrics.signatureFailed.WithLabelValues(route).Inc()
+	}
+}
+
+// reportBrokenSink tells the operators' sink (delivery.ops) that a message
+// was refused for good, unless the broken sink is that one.
+func (s *service) reportBrokenSink(dest string, err error) {
+	ops := s.cfg.Delivery.Ops
+	if ops == "" || ops == dest {
+		return
+	}
+	now := s.deps.Now()
+	// One report per sink and hour: a broken sink refuses every message.
+	key := fmt.Sprintf("ops:broken:%s:%s", dest, now.UTC().Format("2006-01-02T15"))
+	n := notify.Notice{Title: "dronebot: sink " + dest + " refuses messages", Level: notify.LevelError,
+		Text: "A message to " + dest + " was refused for good and dropped: " + err.Error()}
+	if qerr := s.enqueueNotice(context.Background(), key, ops, n); qerr != nil {
+		s.log.Error("could not queue the report of a broken sink", "sink", dest, "err", qerr)
+	}
+}
+
+func (s *service) enqueueNotice(ctx context.Context, key, dest string, n notify.Notice) error {
+	payload, err := jsonMessage(&notify.Message{ID: deliveryID(key, dest), Notice: &n, Lang: s.cfg.Lang})
+	if err != nil {
+		return err
+	}
+	_, _, err = s.store.Enqueue(ctx, store.Delivery{Key: key, Destination: dest, Payload: payload, Created: s.deps.Now()})
+	if err == nil {
+		s.worker.Wake()
+	}
+	return err
+}
+
+// handler is every route of one listener, with the limits all routes share.
+func (s *service) handlers() (public, admin http.Handler) {
+	pub := http.NewServeMux()
+	if s.slack != nil {
+		s.slack.Routes(pub)
+	}
+	pub.Handle("POST /hooks/drone", s.watcher.Webhook())
+
+	adm := pub
+	if s.cfg.Server.AdminListen != "" {
+		adm = http.NewServeMux()
+	}
+	adm.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	adm.HandleFunc("GET /readyz", s.readyz)
+	adm.Handle("GET /metrics", s.metricsHandler())
+
+	public = guard(pub, s.log)
+	if adm != pub {
+		admin = guard(adm, s.log)
+	}
+	return public, admin
+}
+
+// readyz: configuration loaded and store open. Drone being down is the
+// metric dronebot_drone_up, not unreadiness, so commands still answer.
+func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !s.ready.Load() {
+		http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
+		return
+	}
+	if err := s.store.Ping(ctx); err != nil {
+		http.Error(w, "not ready: the store does not answer", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// maxBody is the largest request body any route accepts.
+const maxBody = 1 << 20
+
+// guard refuses bodies over 1 MiB with 413 and turns a panic into a 500
+// without a stack trace in the answer.
+func guard(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("request handler panicked", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		if r.ContentLength > maxBody {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// droneUIURL is Drone's base URL for links, without a trailing slash.
+func droneUIURL(cfg *config.Config) string { return strings.TrimRight(cfg.Drone.Server, "/") }
+
+func aclFromConfig(a config.ACL) *commands.ACL {
+	acl := &commands.ACL{Read: a.Read, Write: a.Write, Deploy: a.Deploy}
+	for _, r := range a.Rules {
+		acl.Rules = append(acl.Rules, commands.Rule{Repos: r.Repos, Read: r.Read, Write: r.Write, Deploy: r.Deploy})
+	}
+	return acl
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/delivery"
+	"github.com/dronebot/dronebot/notify/email"
+	"github.com/dronebot/dronebot/notify/stdout"
+	"github.com/dronebot/dronebot/notify/webhook"
+	"github.com/dronebot/dronebot/notify/wecom"
+)
+
+// sinkSet is every enabled destination by name, with its rate limit.
+type sinkSet struct {
+	sinks  map[string]notify.Sink
+	limits map[string]delivery.Window
+	langs  map[string]string
+}
+
+// limiter is implemented by sinks that know their platform's rate limit.
+type limiter interface {
+	Limit() (n int, per time.Duration)
+}
+
+// buildSinks makes a sink of every enabled sink in the configuration. out is
+// where `stdout` sinks write.
+func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Logger) (*sinkSet, error) {
+	set := &sinkSet{sinks: map[string]notify.Sink{}, limits: map[string]delivery.Window{}, langs: map[string]string{}}
+	for name, sc := range cfg.Sinks {
+		if sc.Disabled {
+			continue
+		}
+		s, err := buildSink(name, sc, hc, out, log)
+		if err != nil {
+			return nil, err
+		}
+		set.sinks[name] = s
+		set.langs[name] = sc.Lang
+		switch {
+		case !sc.Rate.IsZero():
+			set.limits[name] = delivery.Window{N: sc.Rate.Count, Per: sc.Rate.Window}
+		default:
+			if l, ok := s.(limiter); ok {
+				n, per := l.Limit()
+				set.limits[name] = delivery.Window{N: n, Per: per}
+			}
+		}
+	}
+	return set, nil
+}
+
+func buildSink(name string, sc *config.Sink, hc *http.Client, out io.Writer, log *slog.Logger) (notify.Sink, error) {
+	switch sc.Type {
+	case config.SinkWeCom:
+		return wecom.New(wecom.Config{Name: name, URL: sc.URL}, hc, log)
+	case config.SinkWebhook:
+		return webhook.New(webhook.Config{Name: name, URL: sc.URL, Headers: sc.Headers}, hc, log)
+	case config.SinkEmail:
+		return email.New(email.Config{Name: name, Host: sc.SMTP.Host, Port: sc.SMTP.Port,
+			Security: email.Security(sc.SMTP.Security), Username: sc.SMTP.Username, Password: sc.SMTP.Password,
+			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, log)
+	case config.SinkStdout:
+		return stdout.New(name, out)
+	}
+	return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
+}
