@@ -310,3 +310,60 @@ func TestReadyWhileDroneIsDown(t *testing.T) {
 		t.Errorf("/readyz = %d while Drone is down, want 200", resp.StatusCode)
 	}
 }
+
+func TestShutdownFinishesTheSendInFlight(t *testing.T) {
+	fake := dronetest.New(drone.DialectV1)
+	defer fake.Close()
+	hook := webhooktest.NewReceiver()
+	defer hook.Close()
+	repos := []string{"octo/a", "octo/b", "octo/c"}
+	for _, r := range repos {
+		fake.AddRepo(r, dronetest.RepoOptions{DefaultBranch: "main"})
+		fake.AddBuild(r, greenBuild())
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bot.yaml")
+	cfg := fmt.Sprintf(`log: {format: json}
+server: {listen: "127.0.0.1:0", shutdown_timeout: 10s}
+drone: {server: %q, token: %q}
+store: {path: %q}
+watch: {interval: 1s}
+sinks:
+  hook: {type: webhook, url: %q}
+routes:
+  - {to: [hook]}
+`, fake.URL, fake.Token, filepath.Join(dir, "bot.db"), hook.URL())
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bot := startBot(t, path)
+	bot.waitCycles(2)
+	hook.SetDelay(2 * time.Second) // each send takes 2 s
+	for _, r := range repos {
+		fake.AddBuild(r, redBuild("break "+r))
+	}
+	eventually(t, 30*time.Second, func() bool { return len(hook.Requests()) == 1 }, "the first send to start")
+	start := time.Now()
+	if code := bot.stop(syscall.SIGTERM); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM, want 0\n%s", code, bot.logs())
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("shutdown took %s, more than server.shutdown_timeout", took)
+	}
+	if n := len(hook.Requests()); n != 1 {
+		t.Fatalf("%d sends started during shutdown, want only the one in flight", n)
+	}
+
+	hook.SetDelay(0)
+	bot = startBot(t, path)
+	eventually(t, 30*time.Second, func() bool { return len(hook.Requests()) >= 3 }, "the rest to be delivered")
+	bot.waitCycles(2)
+	ids := map[string]int{}
+	for _, r := range hook.Requests() {
+		ids[r.Header.Get("X-Dronebot-Delivery")]++
+	}
+	if len(hook.Requests()) != 3 || len(ids) != 3 {
+		t.Errorf("deliveries %v, want 3 alerts exactly once each", ids)
+	}
+	bot.stop(syscall.SIGTERM)
+}

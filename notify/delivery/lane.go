@@ -21,8 +21,8 @@ func (w *Worker) runLane(dest string, items []Item) {
 	log := w.Logger.With("destination", dest)
 
 	for _, it := range items {
-		if w.sendCtx.Err() != nil {
-			return
+		if w.stopping.Load() || w.sendCtx.Err() != nil {
+			return // shutting down: what is left stays queued
 		}
 		now := w.Now()
 		if w.MaxAge > 0 && now.Sub(it.Created) > w.MaxAge {

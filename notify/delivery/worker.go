@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -80,6 +81,7 @@ type Worker struct {
 	lanes    sync.WaitGroup
 	sendCtx  context.Context
 	stopSend context.CancelFunc
+	stopping atomic.Bool // Run's context ended: start no new sends
 }
 
 func (w *Worker) init() {
@@ -124,6 +126,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
+			w.stopping.Store(true)
 			return nil
 		case <-w.wake:
 		case <-t.C:

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"time"
 
 	"github.com/dronebot/dronebot/notify"
 )
@@ -29,6 +30,7 @@ type Receiver struct {
 	mu       sync.Mutex
 	requests []Request
 	answers  []answer
+	delay    time.Duration
 }
 
 type answer struct {
@@ -60,6 +62,14 @@ func (r *Receiver) AnswerNext(n, status int, retryAfter, body string) {
 	}
 }
 
+// SetDelay makes every answer wait d (a slow receiver); a request whose
+// client gives up stops waiting.
+func (r *Receiver) SetDelay(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.delay = d
+}
+
 // Requests returns every request received, oldest first.
 func (r *Receiver) Requests() []Request {
 	r.mu.Lock()
@@ -80,7 +90,13 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 	if len(r.answers) > 0 {
 		a, r.answers = r.answers[0], r.answers[1:]
 	}
+	delay := r.delay
 	r.mu.Unlock()
+	select {
+	case <-time.After(delay):
+	case <-req.Context().Done():
+		return
+	}
 	if a.retryAfter != "" {
 		w.Header().Set("Retry-After", a.retryAfter)
 	}
