@@ -47,6 +47,7 @@ type service struct {
 	watcher  *watch.Watcher
 	registry *commands.Registry
 	slack    *slackapp.App
+	ops      *opsReporter
 	ready    atomic.Bool
 }
 
@@ -81,21 +82,16 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		return fail(err)
 	}
 	s.worker = &delivery.Worker{
-		Outbox: outboxAdapter{st},
-		Sink:   s.sinkFor,
-		Limit:  func(dest string) delivery.Window { return s.sinks.limits[dest] },
-		MaxAge: cfg.Delivery.MaxAge.Std(),
-		Now:    deps.Now,
-		Logger: log.With("part", "delivery"),
-		OnResult: func(dest string, r delivery.Result) {
-			if r == delivery.ResultAmbiguous {
-				s.metrics.ambiguous.WithLabelValues(dest).Inc()
-				return
-			}
-			s.metrics.deliveries.WithLabelValues(dest, string(r)).Inc()
-		},
-		OnFailed: s.reportBrokenSink,
+		Outbox:   outboxAdapter{st},
+		Sink:     s.sinkFor,
+		Limit:    func(dest string) delivery.Window { return s.sinks.limits[dest] },
+		MaxAge:   cfg.Delivery.MaxAge.Std(),
+		Now:      deps.Now,
+		Logger:   log.With("part", "delivery"),
+		OnResult: s.sinkResult,
+		OnFailed: s.sinkFailed,
 	}
+	s.ops = newOpsReporter(deps.Now, log.With("part", "ops"), s.opsNotifier(cfg.Delivery.Ops))
 
 	secrets := cfg.Secrets()
 	s.registry = commands.NewRegistry(commands.Deps{
@@ -112,7 +108,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		WebhookSecret: cfg.Watch.WebhookSecret, WebhookMaxSkew: cfg.Watch.WebhookMaxSkew.Std(),
 		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: secrets,
 		Now: deps.Now, Logger: log.With("part", "watch"),
-		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.metrics.observeCycle,
+		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
 		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
 	})
 	if err != nil {
@@ -144,20 +140,35 @@ func (s *service) observeIntake(route, result string) {
 	}
 }
 
-// reportBrokenSink tells the operators' sink (delivery.ops) that a message
-// was refused for good, unless the broken sink is that one.
-func (s *service) reportBrokenSink(dest string, err error) {
-	ops := s.cfg.Delivery.Ops
-	if ops == "" || ops == dest {
+// sinkResult feeds the delivery metrics and the ops report of a sink that
+// refuses messages for good (never about the ops sink itself).
+func (s *service) sinkResult(dest string, r delivery.Result) {
+	if r == delivery.ResultAmbiguous {
+		s.metrics.ambiguous.WithLabelValues(dest).Inc()
 		return
 	}
-	now := s.deps.Now()
-	// One report per sink and hour: a broken sink refuses every message.
-	key := fmt.Sprintf("ops:broken:%s:%s", dest, now.UTC().Format("2006-01-02T15"))
-	n := notify.Notice{Title: "dronebot: sink " + dest + " refuses messages", Level: notify.LevelError,
-		Text: "A message to " + dest + " was refused for good and dropped: " + err.Error()}
-	if qerr := s.enqueueNotice(context.Background(), key, ops, n); qerr != nil {
-		s.log.Error("could not queue the report of a broken sink", "sink", dest, "err", qerr)
+	s.metrics.deliveries.WithLabelValues(dest, string(r)).Inc()
+	if r == delivery.ResultSent && dest != s.cfg.Delivery.Ops {
+		s.ops.good("sink " + dest)
+	}
+}
+
+func (s *service) sinkFailed(dest string, err error) {
+	if dest != s.cfg.Delivery.Ops {
+		s.ops.bad("sink "+dest, "a message was refused for good and dropped: "+err.Error(), 0)
+	}
+}
+
+// droneDownGrace is how long Drone may be unreachable before the
+// operators are told.
+const droneDownGrace = 3 * time.Minute
+
+func (s *service) watchCycle(d time.Duration, err error) {
+	s.metrics.observeCycle(d, err)
+	if err != nil {
+		s.ops.bad("Drone", err.Error(), droneDownGrace)
+	} else {
+		s.ops.good("Drone")
 	}
 }
 
