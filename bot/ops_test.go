@@ -49,5 +49,11 @@ func TestOpsReportsOnceAndRecoversOnce(t *testing.T) {
 func TestOpsWithoutSinkSaysNothing(t *testing.T) {
 	o := newOpsReporter(time.Now, slog.New(slog.DiscardHandler), nil)
 	o.bad("sink x", "refused", 0)
+	if tr := o.trouble["sink x"]; tr == nil || !tr.reported {
+		t.Fatalf("trouble not tracked: %+v", tr)
+	}
 	o.good("sink x")
+	if len(o.trouble) != 0 {
+		t.Errorf("trouble left after recovery: %v", o.trouble)
+	}
 }
