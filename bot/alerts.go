@@ -21,6 +21,7 @@ type alerter struct {
 	users   []config.User
 	lang    string            // the top-level language
 	langs   map[string]string // per-sink language
+	maxAge  time.Duration // builds that finished longer ago are summarised
 	now     func() time.Time
 	wake    func()
 	counted func(outcome string)
@@ -53,13 +54,16 @@ func (al *alerter) Emit(ctx context.Context, a *notify.Alert) error {
 		return nil
 	}
 	mentions := al.mentionsFor(a)
+	// Catch-up: a build that finished longer than delivery.max_age ago is
+	// old news, merged with its neighbours into one summary per destination.
+	oldNews := al.maxAge > 0 && !a.Finished.IsZero() && al.now().Sub(a.Finished) > al.maxAge
 	ds := make([]store.Delivery, 0, len(targets))
 	for _, t := range targets {
 		one := *a
 		one.Mentions = mentions
 		one.MentionAuthor = t.MentionAuthor
 		one.Lang = firstNonEmpty(t.Lang, al.langs[t.Dest], al.lang)
-		msg := notify.Message{ID: deliveryID(a.ID, t.Dest), Alerts: []*notify.Alert{&one}, Lang: one.Lang}
+		msg := notify.Message{ID: deliveryID(a.ID, t.Dest), Alerts: []*notify.Alert{&one}, Lang: one.Lang, Summary: oldNews}
 		payload, err := json.Marshal(&msg)
 		if err != nil {
 			return fmt.Errorf("encode alert %s: %w", a.ID, err)

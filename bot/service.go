@@ -101,7 +101,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 	})
 
 	al := &alerter{store: st, routes: routesFromConfig(cfg), users: cfg.Users, lang: cfg.Lang, langs: s.sinks.langs,
-		now: deps.Now, wake: s.worker.Wake, counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+		maxAge: cfg.Delivery.MaxAge.Std(), now: deps.Now, wake: s.worker.Wake, counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
 	s.watcher, err = watch.New(watch.Options{
 		Client: s.drone, State: watchState{st}, Emit: al.Emit, Mode: cfg.Watch.Mode,
 		Interval: cfg.Watch.Interval.Std(), SafetyPoll: cfg.Watch.SafetyPoll.Std(),

@@ -48,6 +48,10 @@ type Message struct {
 	Notice *Notice `json:"notice,omitempty"`
 	// Lang is "en" or "zh"; empty means the first alert's Lang, else "en".
 	Lang string `json:"lang,omitempty"`
+	// Summary marks an alert that is old news (a build that finished long
+	// before the bot saw it): the delivery stage merges neighbouring
+	// summaries into one message instead of sending each.
+	Summary bool `json:"summary,omitempty"`
 }
 
 // Language is the language to render m in.

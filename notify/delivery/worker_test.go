@@ -360,3 +360,93 @@ func TestSlowDestinationDoesNotBlockOthers(t *testing.T) {
 		t.Errorf("hanging message state %q, want queued", st)
 	}
 }
+
+// alertSink records the alerts of every message it is sent.
+type alertSink struct {
+	mu    sync.Mutex
+	sends [][]string // alert IDs per message
+	times []time.Time
+	now   func() time.Time
+}
+
+func (s *alertSink) Name() string { return "robot" }
+func (s *alertSink) Send(_ context.Context, m *notify.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for _, a := range m.Alerts {
+		ids = append(ids, a.ID)
+	}
+	s.sends = append(s.sends, ids)
+	s.times = append(s.times, s.now())
+	return nil
+}
+
+func alertMsg(id string, summary bool) *notify.Message {
+	return &notify.Message{ID: id, Summary: summary, Alerts: []*notify.Alert{{ID: id, Outcome: notify.OutcomeFailure, Repo: "octo/" + id, Build: 1}}}
+}
+
+func TestBurstIsMergedWithinTheRateAndNamesEveryBuild(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	ob := &memOutbox{}
+	sink := &alertSink{now: clk.Now}
+	w := &Worker{Outbox: ob, Now: clk.Now,
+		Sink:  func(string) (notify.Sink, bool) { return sink, true },
+		Limit: func(string) Window { return Window{N: 20, Per: time.Minute} }}
+	// Ten alerts already went out this minute.
+	for i := 0; i < 10; i++ {
+		ob.add(fmt.Sprintf("early%d", i), "robot", clk.Now(), alertMsg(fmt.Sprintf("early%d", i), false))
+		if err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 100; i++ {
+		id := fmt.Sprintf("b%03d", i)
+		ob.add(id, "robot", clk.Now(), alertMsg(id, false))
+	}
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{}
+	for _, ids := range sink.sends[10:] {
+		for _, id := range ids {
+			if named[id] {
+				t.Errorf("%s named twice", id)
+			}
+			named[id] = true
+		}
+	}
+	if len(named) != 100 {
+		t.Fatalf("%d builds named in the same minute, want all 100 (sends: %v)", len(named), sink.sends[10:])
+	}
+	if len(sink.sends) > 20 {
+		t.Errorf("%d messages in one minute, limit 20", len(sink.sends))
+	}
+	if got := len(sink.sends) - 10; got != 5 {
+		t.Errorf("burst sent as %d messages, want 5 of %d alerts", got, maxMerged)
+	}
+}
+
+func TestOldNewsIsSummarised(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	ob := &memOutbox{}
+	sink := &alertSink{now: clk.Now}
+	w := &Worker{Outbox: ob, Now: clk.Now, Sink: func(string) (notify.Sink, bool) { return sink, true }}
+	ob.add("old1", "robot", clk.Now(), alertMsg("old1", true))
+	ob.add("old2", "robot", clk.Now(), alertMsg("old2", true))
+	ob.add("old3", "robot", clk.Now(), alertMsg("old3", true))
+	ob.add("new", "robot", clk.Now(), alertMsg("new", false))
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(sink.sends); got != "[[old1 old2 old3] [new]]" {
+		t.Errorf("sends %s, want the old builds in one summary, then the new one alone", got)
+	}
+	for i := 1; i <= 4; i++ {
+		if st := ob.get(int64(i)).state; st != "sent" {
+			t.Errorf("item %d state %s", i, st)
+		}
+	}
+}
