@@ -21,7 +21,7 @@ type alerter struct {
 	users   []config.User
 	lang    string            // the top-level language
 	langs   map[string]string // per-sink language
-	maxAge  time.Duration // builds that finished longer ago are summarised
+	maxAge  time.Duration     // builds that finished longer ago are summarised
 	now     func() time.Time
 	wake    func()
 	counted func(outcome string)
