@@ -95,6 +95,11 @@ func (s *service) run(ctx context.Context) error {
 			s.log.Warn("slack replies still running at shutdown", "err", err)
 		}
 	}
+	if s.wecom != nil {
+		if err := s.wecom.Wait(sctx); err != nil {
+			s.log.Warn("wecom replies still running at shutdown", "err", err)
+		}
+	}
 	if err := s.worker.Wait(sctx); err != nil {
 		s.log.Warn("delivery", "err", err)
 	}

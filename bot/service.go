@@ -15,6 +15,7 @@ import (
 	"github.com/dronebot/dronebot/bot/slackapp"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/bot/watch"
+	"github.com/dronebot/dronebot/bot/wecomapp"
 	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/logtext"
@@ -47,8 +48,11 @@ type service struct {
 	watcher  *watch.Watcher
 	registry *commands.Registry
 	slack    *slackapp.App
+	wecom    *wecomapp.Handler
 	ops      *opsReporter
-	ready    atomic.Bool
+	// conversations are the sinks of chats that subscribed to alerts.
+	conversations *conversationSinks
+	ready         atomic.Bool
 }
 
 // newService opens the store and builds every part; nothing runs yet.
@@ -81,10 +85,11 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 	if s.sinks, err = buildSinks(cfg, deps.HTTPClient, deps.Out, log); err != nil {
 		return fail(err)
 	}
+	s.conversations = &conversationSinks{cfg: cfg, hc: deps.HTTPClient, log: log, made: map[string]notify.Sink{}}
 	s.worker = &delivery.Worker{
 		Outbox:   outboxAdapter{st},
 		Sink:     s.sinkFor,
-		Limit:    func(dest string) delivery.Window { return s.sinks.limits[dest] },
+		Limit:    s.limitsFor,
 		MaxAge:   cfg.Delivery.MaxAge.Std(),
 		Now:      deps.Now,
 		Logger:   log.With("part", "delivery"),
@@ -124,13 +129,35 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 			return fail(err)
 		}
 	}
+	if wc := cfg.Chat.WeCom; wc.Enabled() {
+		s.wecom, err = wecomapp.New(wecomapp.Config{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, CorpID: wc.CorpID,
+			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(cfg)},
+			s.registry, deps.HTTPClient, log.With("part", "wecom"),
+			wecomapp.WithNow(deps.Now), wecomapp.WithObserver(s.observeIntake))
+		if err != nil {
+			return fail(err)
+		}
+	}
 	return s, nil
 }
 
-// sinkFor resolves a destination: a configured sink by name.
+// sinkFor resolves a destination: a configured sink by name, or a chat
+// conversation that subscribed with /subscribe ("slack:C123").
 func (s *service) sinkFor(dest string) (notify.Sink, bool) {
-	sk, ok := s.sinks.sinks[dest]
-	return sk, ok
+	if sk, ok := s.sinks.sinks[dest]; ok {
+		return sk, true
+	}
+	return s.conversations.sink(dest)
+}
+
+func (s *service) limitsFor(dest string) []delivery.Window {
+	if ws, ok := s.sinks.limits[dest]; ok {
+		return ws
+	}
+	if sk, ok := s.conversations.sink(dest); ok {
+		return platformLimits(sk)
+	}
+	return nil
 }
 
 // observeIntake counts what a chat intake refused, by route.
@@ -189,6 +216,9 @@ func (s *service) handlers() (public, admin http.Handler) {
 	pub := http.NewServeMux()
 	if s.slack != nil {
 		s.slack.Routes(pub)
+	}
+	if s.wecom != nil {
+		s.wecom.Routes(pub)
 	}
 	pub.Handle("POST /hooks/drone", s.watcher.Webhook())
 

@@ -10,28 +10,55 @@ import (
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/delivery"
+	"github.com/dronebot/dronebot/notify/dingtalk"
 	"github.com/dronebot/dronebot/notify/email"
+	"github.com/dronebot/dronebot/notify/feishu"
+	"github.com/dronebot/dronebot/notify/slack"
 	"github.com/dronebot/dronebot/notify/stdout"
 	"github.com/dronebot/dronebot/notify/webhook"
 	"github.com/dronebot/dronebot/notify/wecom"
 )
 
-// sinkSet is every enabled destination by name, with its rate limit.
+// sinkSet is every enabled destination by name, with its rate limits.
 type sinkSet struct {
 	sinks  map[string]notify.Sink
-	limits map[string]delivery.Window
+	limits map[string][]delivery.Window
 	langs  map[string]string
 }
 
-// limiter is implemented by sinks that know their platform's rate limit.
+// limiter is implemented by sinks that know their platform's rate limit;
+// multiLimiter by those with several (Feishu: per second and per minute).
 type limiter interface {
 	Limit() (n int, per time.Duration)
+}
+
+type multiLimiter interface {
+	Limits() []struct {
+		N   int
+		Per time.Duration
+	}
+}
+
+// platformLimits are the rate limits a sink reports for its platform.
+func platformLimits(s notify.Sink) []delivery.Window {
+	if m, ok := s.(multiLimiter); ok {
+		var ws []delivery.Window
+		for _, w := range m.Limits() {
+			ws = append(ws, delivery.Window{N: w.N, Per: w.Per})
+		}
+		return ws
+	}
+	if l, ok := s.(limiter); ok {
+		n, per := l.Limit()
+		return []delivery.Window{{N: n, Per: per}}
+	}
+	return nil
 }
 
 // buildSinks makes a sink of every enabled sink in the configuration. out is
 // where `stdout` sinks write.
 func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Logger) (*sinkSet, error) {
-	set := &sinkSet{sinks: map[string]notify.Sink{}, limits: map[string]delivery.Window{}, langs: map[string]string{}}
+	set := &sinkSet{sinks: map[string]notify.Sink{}, limits: map[string][]delivery.Window{}, langs: map[string]string{}}
 	for name, sc := range cfg.Sinks {
 		if sc.Disabled {
 			continue
@@ -42,14 +69,10 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		}
 		set.sinks[name] = s
 		set.langs[name] = sc.Lang
-		switch {
-		case !sc.Rate.IsZero():
-			set.limits[name] = delivery.Window{N: sc.Rate.Count, Per: sc.Rate.Window}
-		default:
-			if l, ok := s.(limiter); ok {
-				n, per := l.Limit()
-				set.limits[name] = delivery.Window{N: n, Per: per}
-			}
+		if !sc.Rate.IsZero() {
+			set.limits[name] = []delivery.Window{{N: sc.Rate.Count, Per: sc.Rate.Window}}
+		} else {
+			set.limits[name] = platformLimits(s)
 		}
 	}
 	return set, nil
@@ -65,6 +88,15 @@ func buildSink(name string, sc *config.Sink, hc *http.Client, out io.Writer, log
 		return email.New(email.Config{Name: name, Host: sc.SMTP.Host, Port: sc.SMTP.Port,
 			Security: email.Security(sc.SMTP.Security), Username: sc.SMTP.Username, Password: sc.SMTP.Password,
 			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, log)
+	case config.SinkWeComApp:
+		return wecom.NewAppSink(wecom.AppSinkConfig{Name: name, APIURL: sc.APIURL, CorpID: sc.CorpID, AgentID: sc.AgentID,
+			Secret: sc.Secret, ToUser: sc.ToUser, ToParty: sc.ToParty, ToTag: sc.ToTag, Lang: sc.Lang}, hc, log)
+	case config.SinkSlack:
+		return slack.New(slack.Config{Name: name, URL: sc.URL, Channel: sc.Channel, Token: sc.BotToken, APIURL: sc.APIURL}, hc, log)
+	case config.SinkDingTalk:
+		return dingtalk.New(dingtalk.Config{Name: name, URL: sc.URL, Secret: sc.Secret}, hc, log)
+	case config.SinkFeishu:
+		return feishu.New(feishu.Config{Name: name, URL: sc.URL, Secret: sc.Secret, Format: sc.Format}, hc, log)
 	case config.SinkStdout:
 		return stdout.New(name, out)
 	}

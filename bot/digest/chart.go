@@ -38,7 +38,9 @@ func Chart(r *Report) ([]byte, error) {
 	}
 	p := plot.New()
 	p.BackgroundColor = color.White
-	p.Add(plotter.NewGrid())
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil // horizontal lines only: they read the counts
+	p.Add(grid)
 
 	passed := make(plotter.Values, len(r.Days))
 	failed := make(plotter.Values, len(r.Days))
@@ -71,6 +73,7 @@ func Chart(r *Report) ([]byte, error) {
 		p.Add(bars)
 	}
 	p.NominalX(labels...)
+	p.X.Min, p.X.Max = -0.5, float64(len(r.Days))-0.5 // room for the outer bars
 	p.Y.Min = 0
 	p.Y.Max = float64(max(top, 1)) * 1.1
 	p.Y.Tick.Marker = plot.TickerFunc(integerTicks)
@@ -78,7 +81,8 @@ func Chart(r *Report) ([]byte, error) {
 	w := vg.Points(float64(ChartWidthPx) * 72 / cssDPI)
 	h := vg.Points(float64(ChartHeightPx) * 72 / cssDPI)
 	canvas := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(chartDPI))}
-	p.Draw(draw.New(canvas))
+	pad := vg.Points(6)
+	p.Draw(draw.Crop(draw.New(canvas), pad, -pad, pad, -pad))
 	var buf bytes.Buffer
 	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("digest chart: encoding PNG: %w", err)

@@ -100,14 +100,14 @@ func RenderHTML(r *Report, lang, chartSrc string) (string, error) {
 		ChartSrc: template.URL(chartSrc), // the caller's own cid: or data: URL, never outside input
 		ChartAlt: p.chartAlt,
 		Legend:   p.chartLegend,
-		Headers:  []string{p.repository, p.runs, p.failed, p.success, p.median, p.p90},
+		Headers:  []string{p.colRepo, p.colRuns, p.colFailed, p.colRate, p.colMedian, p.colP90},
 		Nothing:  p.nothing,
 		Footer:   p.footer,
 		Totals: []htmlStat{
-			{Value: strconv.Itoa(r.Totals.Runs), Label: p.runs},
-			{Value: strconv.Itoa(r.Totals.Failed), Label: p.failed, Bad: r.Totals.Failed > 0},
-			{Value: formatRate(r.Totals.Counts, p), Label: p.success},
-			{Value: strconv.Itoa(r.Totals.Red), Label: p.redNow, Bad: r.Totals.Red > 0},
+			{Value: strconv.Itoa(r.Totals.Runs), Label: p.colRuns},
+			{Value: strconv.Itoa(r.Totals.Failed), Label: p.colFailed, Bad: r.Totals.Failed > 0},
+			{Value: formatRate(r.Totals.Counts, p), Label: p.colRate},
+			{Value: strconv.Itoa(r.Totals.Red), Label: p.colRed, Bad: r.Totals.Red > 0},
 		},
 	}
 	if len(r.Unwatched) > 0 {

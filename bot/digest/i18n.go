@@ -13,24 +13,18 @@ type phrases struct {
 	title         string // %s: digest name
 	period        string // %s, %s, %s: from, to, zone
 	totals        string
-	repos         string
-	runs          string
 	failed        string
 	other         string
 	success       string
 	median        string
 	p90           string
 	redNow        string
-	flaky         string
-	repository    string
 	redLine       string // %s branch, %s since
 	failingStep   string // %s step
 	inARow        string // %d failures in a row
 	failsMost     string
 	flakyCommit   string // %s commit, %s branch, %s failed builds, %d passed build
 	perDay        string
-	date          string
-	passed        string
 	chartAlt      string
 	chartLegend   string
 	nothing       string
@@ -41,6 +35,12 @@ type phrases struct {
 	subjectRed    string // %d red lines, appended
 	noRate        string
 	listSeparator string
+	colon         string
+	// table headers
+	colRepo, colRuns, colFailed, colRate, colMedian, colP90, colRed string
+	colDate, colPassed, colFailedDay                                string
+	// singular and plural nouns after a count (the same in Chinese)
+	repoOne, repoMany, runOne, runMany, flakyOne, flakyMany string
 }
 
 // english and chinese are built per call: no shared mutable tables.
@@ -50,24 +50,18 @@ func english() *phrases {
 		title:         "Build digest: %s",
 		period:        "%s – %s (%s)",
 		totals:        "Totals",
-		repos:         "repositories",
-		runs:          "runs",
 		failed:        "failed",
 		other:         "other",
 		success:       "success rate",
 		median:        "median",
 		p90:           "p90",
 		redNow:        "red now",
-		flaky:         "flaky candidates",
-		repository:    "Repository",
 		redLine:       "red now: %s since %s",
 		failingStep:   "failing step %s",
 		inARow:        "%d failures in a row",
 		failsMost:     "fails most",
 		flakyCommit:   "flaky? %s on %s: %s failed, #%d passed",
 		perDay:        "Passed and failed builds per day",
-		date:          "Date",
-		passed:        "passed",
 		chartAlt:      "Chart of passed and failed builds per day",
 		chartLegend:   "green: passed, red: failed",
 		nothing:       "No builds were recorded in this period.",
@@ -78,6 +72,12 @@ func english() *phrases {
 		subjectRed:    ", %d red now",
 		noRate:        "–",
 		listSeparator: ", ",
+		colon:         ": ",
+		colRepo:       "Repository", colRuns: "Runs", colFailed: "Failed", colRate: "Success",
+		colMedian: "Median", colP90: "P90", colRed: "Red now",
+		colDate: "Date", colPassed: "Passed", colFailedDay: "Failed",
+		repoOne: "repository", repoMany: "repositories", runOne: "run", runMany: "runs",
+		flakyOne: "flaky candidate", flakyMany: "flaky candidates",
 	}
 }
 
@@ -87,24 +87,18 @@ func chinese() *phrases {
 		title:         "构建摘要：%s",
 		period:        "%s 至 %s（%s）",
 		totals:        "总计",
-		repos:         "个仓库",
-		runs:          "次构建",
 		failed:        "次失败",
 		other:         "次其他",
 		success:       "成功率",
 		median:        "中位数",
 		p90:           "P90",
 		redNow:        "个分支当前失败",
-		flaky:         "个疑似不稳定",
-		repository:    "仓库",
 		redLine:       "当前失败：%s，自 %s 起",
 		failingStep:   "失败步骤 %s",
 		inARow:        "连续失败 %d 次",
 		failsMost:     "最常失败的步骤",
 		flakyCommit:   "疑似不稳定：%s（%s）%s 失败，#%d 通过",
 		perDay:        "每日通过与失败的构建数",
-		date:          "日期",
-		passed:        "通过",
 		chartAlt:      "每日通过与失败的构建数图表",
 		chartLegend:   "绿色：通过，红色：失败",
 		nothing:       "本期没有记录到构建。",
@@ -115,6 +109,12 @@ func chinese() *phrases {
 		subjectRed:    "，%d 个分支当前失败",
 		noRate:        "–",
 		listSeparator: "，",
+		colon:         "：",
+		colRepo:       "仓库", colRuns: "构建", colFailed: "失败", colRate: "成功率",
+		colMedian: "耗时中位数", colP90: "耗时 P90", colRed: "当前失败",
+		colDate: "日期", colPassed: "通过", colFailedDay: "失败",
+		repoOne: "个仓库", repoMany: "个仓库", runOne: "次构建", runMany: "次构建",
+		flakyOne: "个疑似不稳定提交", flakyMany: "个疑似不稳定提交",
 	}
 }
 
@@ -139,12 +139,32 @@ func formatRate(c Counts, p *phrases) string {
 	return fmt.Sprintf("%.1f%%", pct)
 }
 
-// formatDuration rounds to the second: "4m10s"; none is a dash.
+// formatDuration rounds to the second and leaves out zero units: "4m",
+// "1m30s", "1h5m"; none is a dash.
 func formatDuration(d time.Duration, p *phrases) string {
+	d = d.Round(time.Second)
 	if d <= 0 {
 		return p.noRate
 	}
-	return d.Round(time.Second).String()
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var b strings.Builder
+	for _, part := range []struct {
+		n    int
+		unit string
+	}{{h, "h"}, {m, "m"}, {sec, "s"}} {
+		if part.n > 0 {
+			fmt.Fprintf(&b, "%d%s", part.n, part.unit)
+		}
+	}
+	return b.String()
+}
+
+// count is "1 run", "2 runs".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func shortCommit(sha string) string {
@@ -185,12 +205,16 @@ func Subject(r *Report, lang string) string {
 	return s
 }
 
-// totalsLine is the totals in one sentence-like line.
+// totalsLine is the totals in one sentence-like line; sep "" is the
+// language's list separator.
 func totalsLine(r *Report, p *phrases, sep string) string {
+	if sep == "" {
+		sep = p.listSeparator
+	}
 	t := r.Totals
 	parts := []string{
-		fmt.Sprintf("%d %s", t.Repos, p.repos),
-		fmt.Sprintf("%d %s", t.Runs, p.runs),
+		count(t.Repos, p.repoOne, p.repoMany),
+		count(t.Runs, p.runOne, p.runMany),
 		fmt.Sprintf("%d %s", t.Failed, p.failed),
 	}
 	if t.Other > 0 {
@@ -199,7 +223,7 @@ func totalsLine(r *Report, p *phrases, sep string) string {
 	parts = append(parts, fmt.Sprintf("%s %s", p.success, formatRate(t.Counts, p)))
 	parts = append(parts, fmt.Sprintf("%d %s", t.Red, p.redNow))
 	if t.Flaky > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s", t.Flaky, p.flaky))
+		parts = append(parts, count(t.Flaky, p.flakyOne, p.flakyMany))
 	}
 	return strings.Join(parts, sep)
 }
@@ -221,7 +245,7 @@ func stepsText(steps []StepCount, p *phrases) string {
 	for i, s := range steps {
 		parts[i] = fmt.Sprintf("%s ×%d", s.Step, s.Count)
 	}
-	return p.failsMost + ": " + strings.Join(parts, p.listSeparator)
+	return p.failsMost + p.colon + strings.Join(parts, p.listSeparator)
 }
 
 func flakyText(f Flaky, p *phrases) string {

@@ -36,9 +36,12 @@ func (s *schedule) prev(t time.Time) time.Time {
 	// Widen the window backwards until it holds a slot, then walk forward
 	// to the last one. Each doubling happens only when the window was
 	// empty, so the walk stays short.
-	for step := time.Minute; step <= maxLookBack; step *= 2 {
+	for step := time.Minute; ; step = min(2*step, maxLookBack) {
 		n := s.next(t.Add(-step))
 		if n.IsZero() || n.After(t) {
+			if step == maxLookBack {
+				return time.Time{}
+			}
 			continue
 		}
 		for {
@@ -49,7 +52,6 @@ func (s *schedule) prev(t time.Time) time.Time {
 			n = nn
 		}
 	}
-	return time.Time{}
 }
 
 // interval is the length of the schedule interval that ends at slot: the

@@ -15,7 +15,7 @@ func RenderText(r *Report, lang string) string {
 	p := phrasesFor(lang)
 	var b strings.Builder
 	fmt.Fprintf(&b, p.title+"\n%s\n\n", r.Name, r.periodText(p))
-	fmt.Fprintf(&b, "%s: %s\n", p.totals, totalsLine(r, p, ", "))
+	fmt.Fprintf(&b, "%s%s%s\n", p.totals, p.colon, totalsLine(r, p, ""))
 	if len(r.Unwatched) > 0 {
 		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
 	}
@@ -24,7 +24,7 @@ func RenderText(r *Report, lang string) string {
 		return b.String()
 	}
 
-	rows := [][]string{{p.repository, p.runs, p.failed, p.success, p.median, p.p90}}
+	rows := [][]string{{p.colRepo, p.colRuns, p.colFailed, p.colRate, p.colMedian, p.colP90}}
 	for _, rs := range r.Repos {
 		rows = append(rows, []string{rs.Repo, strconv.Itoa(rs.Runs), strconv.Itoa(rs.Failed),
 			formatRate(rs.Counts, p), formatDuration(rs.Median, p), formatDuration(rs.P90, p)})
@@ -44,7 +44,7 @@ func RenderText(r *Report, lang string) string {
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", p.perDay)
-	days := [][]string{{p.date, p.passed, p.failed}}
+	days := [][]string{{p.colDate, p.colPassed, p.colFailedDay}}
 	for _, d := range r.Days {
 		days = append(days, []string{d.Date.Format(dateLayout), strconv.Itoa(d.Passed), strconv.Itoa(d.Failed)})
 	}
@@ -120,7 +120,7 @@ func RenderMarkdown(r *Report, lang string, limit int) string {
 		limit = MarkdownLimit
 	}
 	p := phrasesFor(lang)
-	head := []string{r.periodText(p), "**" + p.totals + "**: " + totalsLine(r, p, " · ")}
+	head := []string{r.periodText(p), "**" + p.totals + "**" + p.colon + totalsLine(r, p, " · ")}
 	if len(r.Unwatched) > 0 {
 		head = append(head, fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
 	}
@@ -145,9 +145,13 @@ func RenderMarkdown(r *Report, lang string, limit int) string {
 }
 
 func markdownRepo(rs RepoStats, r *Report, p *phrases) string {
-	s := fmt.Sprintf("- **%s**: %d %s, %d %s, %s %s, %s %s, %s %s", rs.Repo,
-		rs.Runs, p.runs, rs.Failed, p.failed, p.success, formatRate(rs.Counts, p),
-		p.median, formatDuration(rs.Median, p), p.p90, formatDuration(rs.P90, p))
+	s := "- **" + rs.Repo + "**" + p.colon + strings.Join([]string{
+		count(rs.Runs, p.runOne, p.runMany),
+		fmt.Sprintf("%d %s", rs.Failed, p.failed),
+		p.success + " " + formatRate(rs.Counts, p),
+		p.median + " " + formatDuration(rs.Median, p),
+		p.p90 + " " + formatDuration(rs.P90, p),
+	}, p.listSeparator)
 	for _, d := range repoDetails(rs, r, p) {
 		s += "\n  - " + d
 	}

@@ -12,62 +12,74 @@ type Window struct {
 	Per time.Duration
 }
 
-// limiter tracks the send times of one destination inside its window.
-// Unlike a token bucket it never allows a second burst right after the
-// first: the platform counts "20 in any 60 s", and so do we.
+// limiter enforces every window of one destination (Feishu, say, allows 5
+// a second and 100 a minute). Unlike a token bucket, a sliding window never
+// allows a second burst right after the first: the platform counts "20 in
+// any 60 s", and so do we.
 type limiter struct {
-	mu    sync.Mutex
-	win   Window
+	mu   sync.Mutex
+	wins []*window
+}
+
+type window struct {
+	Window
 	sends []time.Time // oldest first, only those inside the window
 }
 
-func newLimiter(w Window) *limiter { return &limiter{win: w} }
-
-// wait reports how long to wait before n more platform messages are allowed
-// at now (0: allowed now).
-func (l *limiter) wait(now time.Time, n int) time.Duration {
-	if l.win.N <= 0 || l.win.Per <= 0 {
-		return 0
+func newLimiter(ws ...Window) *limiter {
+	l := &limiter{}
+	for _, w := range ws {
+		if w.N > 0 && w.Per > 0 {
+			l.wins = append(l.wins, &window{Window: w})
+		}
 	}
-	n = min(max(n, 1), l.win.N)
+	return l
+}
+
+// wait reports how long to wait before n more platform messages are
+// allowed at now (0: allowed now).
+func (l *limiter) wait(now time.Time, n int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.expire(now)
-	over := len(l.sends) + n - l.win.N
-	if over <= 0 {
-		return 0
+	var longest time.Duration
+	for _, w := range l.wins {
+		w.expire(now)
+		k := min(max(n, 1), w.N)
+		if over := len(w.sends) + k - w.N; over > 0 {
+			longest = max(longest, w.sends[over-1].Add(w.Per).Sub(now))
+		}
 	}
-	return l.sends[over-1].Add(l.win.Per).Sub(now)
+	return longest
 }
 
 // taken records n platform messages sent at now.
 func (l *limiter) taken(now time.Time, n int) {
-	if l.win.N <= 0 || l.win.Per <= 0 {
-		return
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.expire(now)
-	for range max(n, 1) {
-		l.sends = append(l.sends, now)
+	for _, w := range l.wins {
+		w.expire(now)
+		for range max(n, 1) {
+			w.sends = append(w.sends, now)
+		}
 	}
 }
 
-// free is how many sends the window allows right now.
+// free is how many sends all windows allow right now.
 func (l *limiter) free(now time.Time) int {
-	if l.win.N <= 0 || l.win.Per <= 0 {
-		return int(^uint(0) >> 1)
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.expire(now)
-	return l.win.N - len(l.sends)
+	free := int(^uint(0) >> 1)
+	for _, w := range l.wins {
+		w.expire(now)
+		free = min(free, w.N-len(w.sends))
+	}
+	return free
 }
 
-func (l *limiter) expire(now time.Time) {
+func (w *window) expire(now time.Time) {
 	i := 0
-	for i < len(l.sends) && !l.sends[i].Add(l.win.Per).After(now) {
+	for i < len(w.sends) && !w.sends[i].Add(w.Per).After(now) {
 		i++
 	}
-	l.sends = l.sends[i:]
+	w.sends = w.sends[i:]
 }

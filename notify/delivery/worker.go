@@ -57,8 +57,8 @@ type Worker struct {
 	Outbox Outbox
 	// Sink returns the sink for a destination.
 	Sink func(dest string) (notify.Sink, bool)
-	// Limit is the destination's rate limit (zero: none).
-	Limit func(dest string) Window
+	// Limit is the destination's rate limits (none: unlimited).
+	Limit func(dest string) []Window
 	// MaxAge drops messages older than this instead of sending them.
 	MaxAge time.Duration
 	// SendTimeout bounds one send (default 30s).
@@ -226,11 +226,11 @@ func (w *Worker) limiterFor(dest string) *limiter {
 	defer w.mu.Unlock()
 	l, ok := w.limiters[dest]
 	if !ok {
-		var win Window
+		var wins []Window
 		if w.Limit != nil {
-			win = w.Limit(dest)
+			wins = w.Limit(dest)
 		}
-		l = newLimiter(win)
+		l = newLimiter(wins...)
 		w.limiters[dest] = l
 	}
 	return l

@@ -157,7 +157,7 @@ func newWorker(ob Outbox, clk *clock, res *results, sinks ...*recSink) *Worker {
 	return &Worker{
 		Outbox:   ob,
 		Sink:     func(d string) (notify.Sink, bool) { s, ok := m[d]; return s, ok },
-		Limit:    func(string) Window { return Window{N: 20, Per: time.Minute} },
+		Limit:    func(string) []Window { return []Window{{N: 20, Per: time.Minute}} },
 		MaxAge:   24 * time.Hour,
 		Now:      clk.Now,
 		OnResult: res.add,
@@ -393,7 +393,7 @@ func TestBurstIsMergedWithinTheRateAndNamesEveryBuild(t *testing.T) {
 	sink := &alertSink{now: clk.Now}
 	w := &Worker{Outbox: ob, Now: clk.Now,
 		Sink:  func(string) (notify.Sink, bool) { return sink, true },
-		Limit: func(string) Window { return Window{N: 20, Per: time.Minute} }}
+		Limit: func(string) []Window { return []Window{{N: 20, Per: time.Minute}} }}
 	// Ten alerts already went out this minute.
 	for i := 0; i < 10; i++ {
 		ob.add(fmt.Sprintf("early%d", i), "robot", clk.Now(), alertMsg(fmt.Sprintf("early%d", i), false))

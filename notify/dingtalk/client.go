@@ -1,0 +1,54 @@
+package dingtalk
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// throttleBackoff is the wait after errcode 130101: DingTalk's window is a
+// minute (and it may keep the robot throttled for 10 minutes; the delivery
+// stage's backoff covers that).
+const throttleBackoff = 60 * time.Second
+
+type answer struct {
+	ErrCode *int   `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// check classifies DingTalk's answer: an HTTP status first, then errcode,
+// which is set even when the status is 200.
+func check(resp *notify.Response, now time.Time) error {
+	if err := notify.CheckResponse(resp, now); err != nil {
+		return err
+	}
+	var a answer
+	if err := json.Unmarshal(resp.Body, &a); err != nil || a.ErrCode == nil {
+		// HTTP 200 without DingTalk's answer: a proxy or captive page; the
+		// message may or may not have gone through.
+		return notify.Ambiguous(fmt.Errorf("unexpected answer: %s", notify.Snippet(resp.Body, 120)))
+	}
+	return classify(*a.ErrCode, a.ErrMsg)
+}
+
+// classify maps a robot errcode to a delivery class (chat-platforms.md §4.1).
+func classify(code int, msg string) error {
+	msg = notify.Snippet([]byte(msg), 120)
+	switch code {
+	case 0:
+		return nil
+	case 310000:
+		// One code for four checks: keyword, timestamp, sign, IP whitelist.
+		// All are configuration (or clock) problems; errmsg tells which.
+		return notify.Permanent(fmt.Errorf("DingTalk security check failed (errcode 310000: %s)", msg))
+	case 300001, 300005:
+		return notify.Permanent(fmt.Errorf("the DingTalk robot token does not exist (errcode %d: %s)", code, msg))
+	case 130101, 410100:
+		return notify.RetryAfter(fmt.Errorf("rate limited by DingTalk (errcode %d: %s)", code, msg), throttleBackoff)
+	case -1:
+		return notify.RetryAfter(fmt.Errorf("DingTalk is busy (errcode -1: %s)", msg), 0)
+	}
+	return notify.Permanent(fmt.Errorf("DingTalk refused the message (errcode %d: %s)", code, msg))
+}

@@ -1,0 +1,215 @@
+// Package dingtalk sends messages to a DingTalk (钉钉) custom group robot
+// as markdown, optionally signed (加签).
+package dingtalk
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// Platform limits (chat-platforms.md §0, §4.1).
+const (
+	// MaxBodyBytes is the request size we keep to. DingTalk does not
+	// document one; a client library refuses messages over 20000 bytes,
+	// so that is the budget (UNVERIFIED).
+	MaxBodyBytes = 20000
+	RateLimit    = 20 // messages per robot ...
+	RateWindow   = 60 * time.Second
+	// maxTitleBytes keeps the notification preview short.
+	maxTitleBytes = 120
+)
+
+// Config is one robot sink.
+type Config struct {
+	Name   string
+	URL    string // https://oapi.dingtalk.com/robot/send?access_token=TOKEN
+	Secret string // optional 加签 secret ("SEC…")
+}
+
+// Sink is a DingTalk custom robot.
+type Sink struct {
+	name   string
+	url    string
+	secret string
+	hc     *http.Client
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+var _ notify.Sink = (*Sink)(nil)
+
+// New checks cfg and returns the sink. hc must carry a timeout.
+func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("dingtalk sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+	}
+	if u.Query().Get("access_token") == "" {
+		return nil, fmt.Errorf("dingtalk sink %q: url %s has no access_token parameter", cfg.Name, notify.RedactURL(cfg.URL))
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sink{name: cfg.Name, url: cfg.URL, secret: cfg.Secret, hc: hc, log: log, now: time.Now}, nil
+}
+
+// Name is the configured name.
+func (s *Sink) Name() string { return s.name }
+
+// Limit is the robot's rate limit: 20 a minute, and DingTalk throttles a
+// robot for 10 minutes once it is exceeded.
+func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+
+// Sign is DingTalk's signature for a timestamp in milliseconds:
+// base64(HMAC-SHA256(key=secret, msg=timestamp+"\n"+secret)), not yet
+// URL-encoded.
+func Sign(secret string, timestampMillis int64) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(strconv.FormatInt(timestampMillis, 10) + "\n" + secret))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Send renders m and posts it once.
+func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
+	body, err := encode(m)
+	if err != nil {
+		return notify.Permanent(fmt.Errorf("dingtalk sink %q: %w", s.name, err))
+	}
+	target, err := s.signedURL()
+	if err != nil {
+		return notify.Permanent(fmt.Errorf("dingtalk sink %q: %w", s.name, err))
+	}
+	resp, err := notify.PostJSON(ctx, s.hc, target, nil, body)
+	if err != nil {
+		return fmt.Errorf("dingtalk sink %q: %w", s.name, err)
+	}
+	if err := check(resp, s.now()); err != nil {
+		return fmt.Errorf("dingtalk sink %q: %w", s.name, err)
+	}
+	return nil
+}
+
+// signedURL is the URL with timestamp and sign added when a secret is set.
+func (s *Sink) signedURL() (string, error) {
+	if s.secret == "" {
+		return s.url, nil
+	}
+	u, err := url.Parse(s.url)
+	if err != nil {
+		return "", fmt.Errorf("url %s: %w", notify.RedactURL(s.url), err)
+	}
+	ts := s.now().UnixMilli()
+	q := u.Query()
+	q.Set("timestamp", strconv.FormatInt(ts, 10))
+	q.Set("sign", Sign(s.secret, ts))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+type markdown struct {
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+type at struct {
+	AtMobiles []string `json:"atMobiles,omitempty"`
+	AtUserIDs []string `json:"atUserIds,omitempty"`
+	IsAtAll   bool     `json:"isAtAll"`
+}
+
+type payload struct {
+	MsgType  string    `json:"msgtype"`
+	Markdown *markdown `json:"markdown"`
+	At       *at       `json:"at,omitempty"`
+}
+
+// encode renders m as a markdown message whose JSON body fits
+// MaxBodyBytes, shortening the log tail first (JSON escaping makes the body
+// longer than the text, so it measures and tries again).
+func encode(m *notify.Message) ([]byte, error) {
+	mentions := mentionsOf(m)
+	opts := notify.MarkdownOptions{Mention: func(a *notify.Alert) string {
+		if a.Mentions.DingTalk == "" {
+			return ""
+		}
+		// A markdown message shows the mention only if the text names it.
+		return "@" + a.Mentions.DingTalk
+	}}
+	title := notify.TruncateBytes(notify.Subject(m), maxTitleBytes, "…")
+	limit := MaxBodyBytes - 512
+	for range 8 {
+		p := &payload{MsgType: "markdown", Markdown: &markdown{Title: title, Text: notify.Markdown(m, limit, opts)}, At: mentions}
+		body, err := marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("encoding the message: %w", err)
+		}
+		if len(body) <= MaxBodyBytes {
+			return body, nil
+		}
+		// Escaping and structure grow with the text: shrink in proportion.
+		limit = limit * (MaxBodyBytes - 128) / len(body)
+		if limit <= 0 {
+			break
+		}
+	}
+	return nil, fmt.Errorf("the message does not fit in %d bytes", MaxBodyBytes)
+}
+
+// marshal is json.Marshal without HTML escaping, which would triple the
+// size of every < and > in a log line.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// mentionsOf is the "at" object for the authors that asked to be
+// mentioned: ids of only digits are mobile numbers, others user ids.
+func mentionsOf(m *notify.Message) *at {
+	var a at
+	seen := map[string]bool{}
+	for _, al := range m.Alerts {
+		id := al.Mentions.DingTalk
+		if !al.MentionAuthor || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if isMobile(id) {
+			a.AtMobiles = append(a.AtMobiles, id)
+		} else {
+			a.AtUserIDs = append(a.AtUserIDs, id)
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	return &a
+}
+
+func isMobile(id string) bool {
+	for i, c := range id {
+		if (c < '0' || c > '9') && !(i == 0 && c == '+') {
+			return false
+		}
+	}
+	return len(id) >= 7
+}

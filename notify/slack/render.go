@@ -1,0 +1,252 @@
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// Block Kit limits (chat-platforms.md §3.5).
+const (
+	MaxBlocks      = 50
+	MaxSectionText = 3000 // characters
+	MaxHeaderText  = 150  // characters
+	// maxFallbackText keeps the notification text well under Slack's
+	// 40,000-character cut.
+	maxFallbackText = 4000
+	// maxLogLine bounds one log line so a minified blob cannot fill the tail.
+	maxLogLine = 400
+)
+
+// Action ids and the button value format the Slack intake
+// (bot/slackapp/interact.go) turns back into /restart and /logs.
+const (
+	ActionRestart = "restart"
+	ActionLogs    = "logs"
+)
+
+// ButtonValue is the value of an alert's buttons: "owner/name#N".
+func ButtonValue(a *notify.Alert) string { return fmt.Sprintf("%s#%d", a.Repo, a.Build) }
+
+// Rendered is a message as Slack takes it: blocks and the plain fallback
+// shown in notifications.
+type Rendered struct {
+	Blocks []slackapi.Block
+	Text   string
+}
+
+// Render turns m into Block Kit within Slack's limits.
+func Render(m *notify.Message) Rendered {
+	p := labelsFor(m.Language())
+	var blocks []slackapi.Block
+	switch {
+	case m.Notice != nil:
+		blocks = noticeBlocks(m.Notice)
+	case len(m.Alerts) == 1:
+		blocks = alertBlocks(m.Alerts[0], p)
+	case len(m.Alerts) > 1:
+		blocks = burstBlocks(m, p)
+	}
+	return Rendered{Blocks: blocks, Text: fallback(m)}
+}
+
+// fallback is the notification text: the subject and, for a burst, every
+// build's name.
+func fallback(m *notify.Message) string {
+	text := notify.Subject(m)
+	if len(m.Alerts) > 1 {
+		names := make([]string, len(m.Alerts))
+		for i, a := range m.Alerts {
+			names[i] = fmt.Sprintf("%s #%d", a.Repo, a.Build)
+		}
+		text += ": " + strings.Join(names, ", ")
+	}
+	return cutRunes(escape(text), maxFallbackText)
+}
+
+func noticeBlocks(n *notify.Notice) []slackapi.Block {
+	blocks := []slackapi.Block{header(n.Title)}
+	for _, chunk := range chunkLines(strings.Split(escape(strings.TrimRight(n.Text, "\n")), "\n"), MaxSectionText) {
+		if len(blocks) == MaxBlocks {
+			break
+		}
+		if strings.TrimSpace(chunk) == "" {
+			continue // Slack refuses an empty section
+		}
+		blocks = append(blocks, section(chunk))
+	}
+	return blocks
+}
+
+func alertBlocks(a *notify.Alert, p *labels) []slackapi.Block {
+	blocks := []slackapi.Block{header(p.outcome(a) + p.colon + buildName(a))}
+	blocks = append(blocks, section(cutLines(facts(a, p), MaxSectionText)))
+	if a.Log != nil && len(a.Log.Lines) > 0 {
+		blocks = append(blocks, section(logTail(a.Log, p, MaxSectionText)))
+	}
+	if a.Outcome.Failed() {
+		v := ButtonValue(a)
+		blocks = append(blocks, slackapi.NewActionBlock("build-actions",
+			slackapi.NewButtonBlockElement(ActionRestart, v, plain(p.restart)),
+			slackapi.NewButtonBlockElement(ActionLogs, v, plain(p.showLogs))))
+	}
+	return blocks
+}
+
+// facts is the mrkdwn body of one alert: build, commit, author, failed
+// steps, build error and the first error line.
+func facts(a *notify.Alert, p *labels) string {
+	var lines []string
+	b := "*" + p.build + "*: " + link(fmt.Sprintf("#%d", a.Build), a.BuildLink)
+	for _, f := range []string{a.Event, a.Branch} {
+		if f != "" {
+			b += " · " + escape(f)
+		}
+	}
+	if d := a.Duration(); d > 0 {
+		b += " · " + d.Round(time.Second).String()
+	}
+	lines = append(lines, b)
+	if a.Commit != "" || a.Title != "" {
+		c := "*" + p.commit + "*: "
+		if a.Commit != "" {
+			c += "`" + escape(a.ShortCommit()) + "` "
+		}
+		title, _, _ := strings.Cut(a.Title, "\n")
+		lines = append(lines, c+escape(notify.TruncateBytes(strings.TrimSpace(title), 200, "…")))
+	}
+	if who := author(a); who != "" {
+		lines = append(lines, "*"+p.author+"*: "+who)
+	}
+	if len(a.FailedSteps) > 0 {
+		lines = append(lines, "*"+p.failedSteps+"*:")
+		for _, st := range a.FailedSteps {
+			lines = append(lines, "• "+escape(stepText(st, p)))
+		}
+	}
+	if a.BuildError != "" {
+		lines = append(lines, "*"+p.buildError+"*: `"+codeSafe(notify.TruncateBytes(a.BuildError, 500, "…"))+"`")
+	}
+	if a.Log != nil && a.Log.Cause != "" {
+		lines = append(lines, "*"+fmt.Sprintf(p.cause, a.Log.CauseLine)+"*: `"+codeSafe(notify.TruncateBytes(a.Log.Cause, maxLogLine, "…"))+"`")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// author is the Slack mention when asked for and known, else the name.
+func author(a *notify.Alert) string {
+	if a.MentionAuthor && a.Mentions.Slack != "" {
+		return "<@" + a.Mentions.Slack + ">"
+	}
+	switch {
+	case a.AuthorName != "" && a.Author != "" && a.AuthorName != a.Author:
+		return escape(a.AuthorName + " (" + a.Author + ")")
+	case a.AuthorName != "":
+		return escape(a.AuthorName)
+	}
+	return escape(a.Author)
+}
+
+func stepText(st notify.FailedStep, p *labels) string {
+	name := st.Name
+	if st.Stage != "" && st.Stage != st.Name {
+		name = st.Stage + "/" + st.Name
+	}
+	t := name + ": " + fmt.Sprintf(p.exit, st.ExitCode)
+	if st.Duration > 0 {
+		t += ", " + st.Duration.Round(time.Second).String()
+	}
+	return t
+}
+
+// logTail is the log tail as a code block of at most limit characters,
+// keeping the newest lines: older lines go first, and a last line longer
+// than the room loses its start.
+func logTail(log *notify.LogExcerpt, p *labels, limit int) string {
+	const open, close = "```\n", "\n```"
+	total := max(log.Total, len(log.Lines))
+	// The header's counts may vary in width; reserve room for the widest.
+	room := limit - utf8.RuneCountInString(fmt.Sprintf(p.logOf, escape(log.Step), total, total)) - len("*\n*") - len(open) - len(close)
+	var kept []string
+	for i := len(log.Lines) - 1; i >= 0; i-- {
+		line := codeSafe(notify.TruncateBytes(log.Lines[i], maxLogLine, "…"))
+		n := utf8.RuneCountInString(line) + 1
+		if n > room {
+			if len(kept) == 0 && room > 1 {
+				kept = append(kept, "…"+lastRunes(line, room-2))
+			}
+			break
+		}
+		room -= n
+		kept = append(kept, line)
+	}
+	for i, j := 0, len(kept)-1; i < j; i, j = i+1, j-1 {
+		kept[i], kept[j] = kept[j], kept[i]
+	}
+	head := "*" + fmt.Sprintf(p.logOf, escape(log.Step), len(kept), total) + "*\n"
+	return head + open + strings.Join(kept, "\n") + close
+}
+
+// burstBlocks lists every build of a merged burst, worst first, one line
+// each; when the lines would need more blocks than Slack allows, names only.
+func burstBlocks(m *notify.Message, p *labels) []slackapi.Block {
+	alerts := sortedBySeverity(m.Alerts)
+	head := header(notify.Subject(m))
+	items := make([]string, len(alerts))
+	for i, a := range alerts {
+		items[i] = burstItem(a, p)
+	}
+	chunks := chunkLines(items, MaxSectionText)
+	if len(chunks) > MaxBlocks-1 {
+		names := make([]string, len(alerts))
+		for i, a := range alerts {
+			names[i] = escape(fmt.Sprintf("%s #%d", a.Repo, a.Build))
+		}
+		chunks = chunkLines([]string{strings.Join(names, ", ")}, MaxSectionText)
+	}
+	if len(chunks) > MaxBlocks-1 {
+		chunks = append(chunks[:MaxBlocks-2], fmt.Sprintf(p.more, len(chunks)-(MaxBlocks-2)))
+	}
+	blocks := []slackapi.Block{head}
+	for _, c := range chunks {
+		blocks = append(blocks, section(c))
+	}
+	return blocks
+}
+
+func burstItem(a *notify.Alert, p *labels) string {
+	label := p.outcome(a)
+	if i := strings.IndexByte(label, ' '); i > 0 {
+		label = label[:i] // the emoji alone
+	}
+	t := "• " + label + " " + link(fmt.Sprintf("%s #%d", a.Repo, a.Build), a.BuildLink)
+	if a.Branch != "" {
+		t += " (" + escape(a.Branch) + ")"
+	}
+	var steps []string
+	for _, st := range a.FailedSteps {
+		steps = append(steps, stepText(st, p))
+	}
+	if len(steps) > 0 {
+		t += " · " + escape(strings.Join(steps, "; "))
+	} else if a.BuildError != "" {
+		t += " · " + escape(notify.TruncateBytes(a.BuildError, 80, "…"))
+	}
+	if a.MentionAuthor && a.Mentions.Slack != "" {
+		t += " <@" + a.Mentions.Slack + ">"
+	}
+	return cutRunes(t, MaxSectionText)
+}
+
+func buildName(a *notify.Alert) string {
+	s := fmt.Sprintf("%s #%d", a.Repo, a.Build)
+	if a.Branch != "" {
+		s += " (" + a.Branch + ")"
+	}
+	return s
+}

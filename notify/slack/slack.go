@@ -1,0 +1,186 @@
+// Package slack sends messages to Slack as Block Kit: through an incoming
+// webhook, or with a bot token through chat.postMessage.
+//
+// Alerts become a header, a section of facts, the log tail as a code block
+// (cut from its start so the newest lines stay) and, for failures, the
+// "Restart" and "Show logs" buttons that the bot's Slack intake handles. A
+// merged burst becomes a compact list naming every build.
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// DefaultAPIURL is Slack's Web API base.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// Posting messages is limited to about one per second per webhook or
+// channel, with short bursts tolerated (chat-platforms.md §3.4, [SLK-RL]).
+// The delivery stage keeps to the steady rate.
+const (
+	RateLimit  = 1
+	RateWindow = time.Second
+)
+
+// Config is one Slack sink: either URL, or Channel with Token.
+type Config struct {
+	Name    string
+	URL     string // incoming webhook, https://hooks.slack.com/services/T…/B…/…
+	Channel string // channel id for chat.postMessage
+	Token   string // bot token (xoxb-…) for chat.postMessage
+	APIURL  string // Web API base; DefaultAPIURL when empty
+}
+
+// Sink is one Slack destination.
+type Sink struct {
+	name    string
+	webhook string           // set in webhook mode
+	channel string           // set in bot-token mode
+	api     *slackapi.Client // set in bot-token mode
+	hc      *http.Client
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+var _ notify.Sink = (*Sink)(nil)
+
+// New checks cfg and returns the sink. hc must carry a timeout.
+func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Sink{name: cfg.Name, hc: hc, log: log, now: time.Now}
+	switch {
+	case cfg.URL != "" && cfg.Channel != "":
+		return nil, fmt.Errorf("slack sink %q: set url or channel, not both", cfg.Name)
+	case cfg.URL != "":
+		if !isHTTPURL(cfg.URL) {
+			return nil, fmt.Errorf("slack sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+		}
+		s.webhook = cfg.URL
+	case cfg.Channel != "":
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("slack sink %q: channel %s needs a bot token", cfg.Name, cfg.Channel)
+		}
+		apiURL := cfg.APIURL
+		if apiURL == "" {
+			apiURL = DefaultAPIURL
+		}
+		if !isHTTPURL(apiURL) {
+			return nil, fmt.Errorf("slack sink %q: api url %s is not an http(s) URL", cfg.Name, notify.RedactURL(apiURL))
+		}
+		if !strings.HasSuffix(apiURL, "/") {
+			apiURL += "/"
+		}
+		s.channel = cfg.Channel
+		s.api = slackapi.New(cfg.Token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(&tracingClient{hc: hc}))
+	default:
+		return nil, fmt.Errorf("slack sink %q: needs url (incoming webhook) or channel and a bot token", cfg.Name)
+	}
+	return s, nil
+}
+
+func isHTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// Name is the configured name.
+func (s *Sink) Name() string { return s.name }
+
+// Limit is the posting rate, for the delivery stage to honour.
+func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+
+// Send renders m and posts it once.
+func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
+	msg := Render(m)
+	var err error
+	if s.api != nil {
+		err = s.postMessage(ctx, msg)
+	} else {
+		err = s.postWebhook(ctx, msg)
+	}
+	if err != nil {
+		return fmt.Errorf("slack sink %q: %w", s.name, err)
+	}
+	return nil
+}
+
+// postWebhook posts to the incoming webhook, which answers errors as an
+// HTTP status with a short text body ("invalid_payload", "no_service"...).
+func (s *Sink) postWebhook(ctx context.Context, msg Rendered) error {
+	body, err := json.Marshal(&slackapi.WebhookMessage{Text: msg.Text, Blocks: &slackapi.Blocks{BlockSet: msg.Blocks}})
+	if err != nil {
+		return notify.Permanent(fmt.Errorf("encoding the message: %w", err))
+	}
+	resp, err := notify.PostJSON(ctx, s.hc, s.webhook, nil, body)
+	if err != nil {
+		return err
+	}
+	return notify.CheckResponse(resp, s.now())
+}
+
+// postMessage calls chat.postMessage with the bot token.
+func (s *Sink) postMessage(ctx context.Context, msg Rendered) error {
+	_, _, err := s.api.PostMessageContext(ctx, s.channel,
+		slackapi.MsgOptionText(msg.Text, false), slackapi.MsgOptionBlocks(msg.Blocks...))
+	return classify(err)
+}
+
+// retryErrors are chat.postMessage errors Slack documents as transient.
+var retryErrors = map[string]bool{
+	"ratelimited": true, "internal_error": true, "fatal_error": true,
+	"service_unavailable": true, "request_timeout": true,
+}
+
+// classify maps a slack-go error to a delivery class.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		apiErr  slackapi.SlackErrorResponse
+		limited *slackapi.RateLimitedError
+		status  slackapi.StatusCodeError
+		tErr    *transportError
+	)
+	switch {
+	case errors.As(err, &limited):
+		return notify.RetryAfter(fmt.Errorf("rate limited by Slack (HTTP 429)"), limited.RetryAfter)
+	case errors.As(err, &apiErr):
+		code := notify.Snippet([]byte(apiErr.Err), 80)
+		e := fmt.Errorf("chat.postMessage: %s", code)
+		switch {
+		case code == "ratelimited":
+			return notify.RetryAfter(e, RateWindow)
+		case retryErrors[code]:
+			return notify.RetryAfter(e, 0)
+		}
+		// Every other error names a problem with the token, the channel or
+		// the payload (invalid_auth, channel_not_found, not_in_channel,
+		// invalid_blocks...): another try cannot fix it.
+		return notify.Permanent(e)
+	case errors.As(err, &status):
+		return notify.CheckHTTP(status.Code, []byte(status.Status))
+	case errors.As(err, &tErr):
+		return err // already classified by whether the request left
+	}
+	// A response came back but could not be read as Slack's answer: the
+	// message may have been posted.
+	return notify.Ambiguous(fmt.Errorf("chat.postMessage: unexpected answer: %s", notify.Snippet([]byte(err.Error()), 120)))
+}
