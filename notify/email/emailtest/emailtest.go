@@ -44,6 +44,15 @@ type Server struct {
 	opts  Options
 	mu    sync.Mutex
 	mails []Mail
+	fail  int // mails still to refuse with a temporary error
+}
+
+// FailNext makes the next n mails get "451 4.3.0 try again later" after
+// their data was sent, as a busy server answers.
+func (s *Server) FailNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail += n
 }
 
 // NewServer starts a server that stops when the test ends.
@@ -105,8 +114,12 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.cur.Data, s.cur.User = data, s.user
 	s.srv.mu.Lock()
+	defer s.srv.mu.Unlock()
+	if s.srv.fail > 0 {
+		s.srv.fail--
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
 	s.srv.mails = append(s.srv.mails, s.cur)
-	s.srv.mu.Unlock()
 	return nil
 }
 

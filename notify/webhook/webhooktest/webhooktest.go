@@ -21,6 +21,7 @@ type Request struct {
 	Header  http.Header
 	Body    []byte
 	Payload *notify.Payload // nil when the body was not a valid payload
+	Status  int             // what the receiver answered
 }
 
 // Receiver is a webhook endpoint on 127.0.0.1.
@@ -85,11 +86,12 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 		got.Payload = &p
 	}
 	r.mu.Lock()
-	r.requests = append(r.requests, got)
 	a := answer{status: http.StatusNoContent}
 	if len(r.answers) > 0 {
 		a, r.answers = r.answers[0], r.answers[1:]
 	}
+	got.Status = a.status
+	r.requests = append(r.requests, got)
 	delay := r.delay
 	r.mu.Unlock()
 	select {

@@ -1,0 +1,368 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/delivery"
+	"github.com/dronebot/dronebot/notify/dingtalk/dingtalktest"
+	"github.com/dronebot/dronebot/notify/email/emailtest"
+	"github.com/dronebot/dronebot/notify/feishu/feishutest"
+	"github.com/dronebot/dronebot/notify/slack/slacktest"
+	"github.com/dronebot/dronebot/notify/webhook/webhooktest"
+	"github.com/dronebot/dronebot/notify/wecom/wecomtest"
+)
+
+// faultySink is one sink type with its local fake: fail makes the fake
+// refuse the next n messages (5xx or the platform's rate-limit answer),
+// hang makes it accept the next one and never answer, texts reads what it
+// accepted.
+type faultySink struct {
+	name  string
+	sink  *config.Sink
+	fail  func(n int)
+	hang  func()          // nil: the fake cannot accept and then hang
+	texts func() []string // one string per accepted message
+}
+
+func faultySinks(t *testing.T) []faultySink {
+	robot := wecomtest.NewServer("fault-key")
+	hook := webhooktest.NewReceiver()
+	sl := slacktest.NewServer()
+	ding := dingtalktest.NewServer()
+	fei := feishutest.NewServer()
+	app := wecomtest.NewAppServer(wecomtest.AppOptions{CorpID: "ww-corp", Secret: "app-secret-1", AgentID: 7})
+	mail := emailtest.NewServer(t, emailtest.Options{})
+	t.Cleanup(func() {
+		robot.Close()
+		hook.Close()
+		sl.Close()
+		ding.Close()
+		fei.Close()
+		app.Close()
+	})
+	slackURL := sl.AddWebhook("fault-secret-0001")
+	dingURL := ding.AddRobot("ding-token", "SEC-ding-secret")
+	feiURL := fei.AddBot("fei-token", "fei-secret")
+	return []faultySink{
+		{name: "wecom", sink: &config.Sink{Type: config.SinkWeCom, URL: robot.URL("fault-key")},
+			fail: func(n int) { robot.FailNext(n, 200, 45009) }, hang: func() { robot.HangNext(1) },
+			texts: func() []string {
+				var out []string
+				for _, m := range robot.Messages() {
+					out = append(out, m.Content)
+				}
+				return out
+			}},
+		{name: "webhook", sink: &config.Sink{Type: config.SinkWebhook, URL: hook.URL()},
+			fail: func(n int) { hook.AnswerNext(n, http.StatusServiceUnavailable, "", "busy") },
+			texts: func() []string {
+				var out []string
+				for _, r := range hook.Requests() {
+					if r.Status < 300 && r.Header.Get("X-Dronebot-Delivery") != "" && r.Payload != nil {
+						var names []string
+						for _, a := range r.Payload.Alerts {
+							names = append(names, fmt.Sprintf("%s #%d ", a.Repo, a.Build))
+						}
+						out = append(out, strings.Join(names, "\n"))
+					}
+				}
+				return out
+			}},
+		{name: "slack", sink: &config.Sink{Type: config.SinkSlack, URL: slackURL},
+			fail: func(n int) { sl.FailNextRateLimited(n, time.Second) }, hang: func() { sl.HangNext(1) },
+			texts: func() []string {
+				var out []string
+				for _, m := range sl.Messages() {
+					out = append(out, m.Text+string(m.RawBody))
+				}
+				return out
+			}},
+		{name: "dingtalk", sink: &config.Sink{Type: config.SinkDingTalk, URL: dingURL, Secret: "SEC-ding-secret"},
+			fail: func(n int) { ding.FailNext(n, 502, 0) }, hang: func() { ding.HangNext(1) },
+			texts: func() []string {
+				var out []string
+				for _, m := range ding.Messages() {
+					out = append(out, m.Text)
+				}
+				return out
+			}},
+		{name: "feishu", sink: &config.Sink{Type: config.SinkFeishu, URL: feiURL, Secret: "fei-secret", Format: "card"},
+			fail: func(n int) { fei.FailNext(n, 200, 11232) }, hang: func() { fei.HangNext(1) },
+			texts: func() []string {
+				var out []string
+				for _, m := range fei.Messages() {
+					out = append(out, m.Title+"\n"+m.Body)
+				}
+				return out
+			}},
+		{name: "wecom_app", sink: &config.Sink{Type: config.SinkWeComApp, APIURL: app.URL(), CorpID: "ww-corp", AgentID: 7,
+			Secret: "app-secret-1", ToUser: []string{"zhangsan"}},
+			fail: func(n int) { app.FailNext(n, 500, 0) },
+			texts: func() []string {
+				var out []string
+				for _, m := range app.Messages() {
+					out = append(out, m.Content)
+				}
+				return out
+			}},
+		{name: "email", sink: &config.Sink{Type: config.SinkEmail, SMTP: config.SMTP{Host: "127.0.0.1", Port: mail.Port,
+			Security: "none", Timeout: config.Duration(5 * time.Second)}, From: "bot@example.com", To: []string{"dev@example.com"}},
+			fail: func(n int) { mail.FailNext(n) },
+			texts: func() []string {
+				var out []string
+				for _, m := range mail.Mails() {
+					out = append(out, string(m.Data))
+				}
+				return out
+			}},
+	}
+}
+
+// rig is a real store and delivery worker around one sink, on a clock the
+// test moves so that backoffs pass at once.
+type rig struct {
+	st      *store.Store
+	worker  *delivery.Worker
+	mu      sync.Mutex
+	now     time.Time
+	ambig   atomic.Int64
+	results map[delivery.Result]int
+}
+
+func newRig(t *testing.T, name string, sc *config.Sink) *rig {
+	t.Helper()
+	r := &rig{now: time.Now(), results: map[delivery.Result]int{}}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), store.Options{Now: r.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r.st = st
+	log := slog.New(slog.DiscardHandler)
+	sink, err := buildSink(name, sc, &http.Client{Timeout: 10 * time.Second}, io.Discard, log)
+	if err != nil {
+		t.Fatalf("build %s sink: %v", name, err)
+	}
+	r.worker = &delivery.Worker{Outbox: outboxAdapter{st}, Now: r.clock, Logger: log, SendTimeout: 2 * time.Second,
+		Sink:  func(string) (notify.Sink, bool) { return sink, true },
+		Limit: func(string) []delivery.Window { return platformLimits(sink) },
+		OnResult: func(_ string, res delivery.Result) {
+			if res == delivery.ResultAmbiguous {
+				r.ambig.Add(1)
+			}
+			r.mu.Lock()
+			r.results[res]++
+			r.mu.Unlock()
+		}}
+	return r
+}
+
+func (r *rig) clock() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }
+func (r *rig) advance(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.now = r.now.Add(d)
+}
+
+// enqueue queues alerts for builds 1..n of two repositories, interleaved.
+func (r *rig) enqueue(t *testing.T, dest string, n int) []string {
+	t.Helper()
+	var order []string
+	for i := 1; i <= n; i++ {
+		repo := []string{"octo/a", "octo/b"}[i%2]
+		a := &notify.Alert{ID: fmt.Sprintf("%s#%d:failure", repo, i), Outcome: notify.OutcomeFailure, Repo: repo,
+			Build: int64(i), Status: "failure", Branch: "main", Title: fmt.Sprintf("change %d", i), At: r.clock(),
+			FailedSteps: []notify.FailedStep{{Stage: "default", Name: "test", ExitCode: 1}}}
+		payload, err := jsonMessage(&notify.Message{ID: deliveryID(a.ID, dest), Alerts: []*notify.Alert{a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.st.Enqueue(context.Background(), store.Delivery{Key: a.ID, Destination: dest, Payload: payload, Created: r.clock()}); err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, fmt.Sprintf("%s #%d", repo, i))
+	}
+	return order
+}
+
+// drain runs the worker, moving the clock past every backoff and rate
+// window, until the outbox is empty.
+func (r *rig) drain(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 60; i++ {
+		if err := r.worker.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		depth, _, err := r.st.OutboxStats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if depth == 0 {
+			return
+		}
+		r.advance(2 * time.Minute)
+	}
+	t.Fatal("the outbox never emptied")
+}
+
+// arrivals finds, in each accepted message, which builds it names.
+func arrivals(texts []string, builds []string) []string {
+	var got []string
+	for _, text := range texts {
+		for _, b := range builds {
+			if strings.Contains(text, b+" ") || strings.Contains(text, b+"\n") || strings.Contains(text, b+"*") ||
+				strings.Contains(text, b+"(") || strings.HasSuffix(text, b) || strings.Contains(text, b+"<") ||
+				strings.Contains(text, b+"\"") || strings.Contains(text, b+"]") {
+				got = append(got, b)
+			}
+		}
+	}
+	return got
+}
+
+func TestEverySinkDeliversOnceInOrderAfterFaults(t *testing.T) {
+	for _, fs := range faultySinks(t) {
+		t.Run(fs.name, func(t *testing.T) {
+			r := newRig(t, fs.name, fs.sink)
+			fs.fail(3)
+			builds := r.enqueue(t, fs.name, 6)
+			r.drain(t)
+			got := arrivals(fs.texts(), builds)
+			if strings.Join(got, ",") != strings.Join(builds, ",") {
+				t.Errorf("arrived %v, want each of %v once, in order; accepted: %q", got, builds, fs.texts())
+			}
+			if r.results[delivery.ResultRetry] == 0 {
+				t.Errorf("no retry was counted: %v", r.results)
+			}
+		})
+	}
+}
+
+func TestAmbiguousSendsAreRetriedAndCounted(t *testing.T) {
+	for _, fs := range faultySinks(t) {
+		if fs.hang == nil {
+			continue
+		}
+		t.Run(fs.name, func(t *testing.T) {
+			r := newRig(t, fs.name, fs.sink)
+			fs.hang()
+			builds := r.enqueue(t, fs.name, 3)
+			r.drain(t)
+			got := arrivals(fs.texts(), builds)
+			seen := map[string]int{}
+			for _, b := range got {
+				seen[b]++
+			}
+			for _, b := range builds {
+				if seen[b] < 1 {
+					t.Errorf("%s never arrived (arrivals %v)", b, got)
+				}
+			}
+			if seen[builds[0]] != 2 {
+				t.Errorf("the accepted-then-hung alert arrived %d times, want a copy (2)", seen[builds[0]])
+			}
+			if r.ambig.Load() < 1 {
+				t.Error("the copy was not counted as ambiguous")
+			}
+		})
+	}
+}
+
+func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
+	// A server that accepts connections and never says a word.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	closed := make(chan struct{}, 4)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				io.Copy(io.Discard, c) // returns when the client hangs up
+				c.Close()
+				closed <- struct{}{}
+			}()
+		}
+	}()
+	hook := webhooktest.NewReceiver()
+	defer hook.Close()
+	mailSink := &config.Sink{Type: config.SinkEmail, SMTP: config.SMTP{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port,
+		Security: "none", Timeout: config.Duration(time.Second)}, From: "bot@example.com", To: []string{"dev@example.com"}}
+	r := newRig(t, "mail", mailSink)
+	hookSink, err := buildSink("hook", &config.Sink{Type: config.SinkWebhook, URL: hook.URL()}, http.DefaultClient, io.Discard, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail, _ := r.worker.Sink("mail")
+	r.worker.Sink = func(dest string) (notify.Sink, bool) {
+		if dest == "hook" {
+			return hookSink, true
+		}
+		return mail, true
+	}
+	r.enqueue(t, "mail", 1)
+	r.enqueue(t, "hook", 2)
+	if err := r.worker.Dispatch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, func() bool { return len(hook.Requests()) == 2 }, "the webhook to get its alerts while mail hangs")
+	select {
+	case <-closed:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the silent mail connection was never closed")
+	}
+	if err := r.worker.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d, err := r.st.GetDelivery(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.State != store.StateQueued || d.Attempts < 1 || d.LastError == "" {
+		t.Errorf("mail delivery %+v, want queued for a retry with its error", d)
+	}
+}
+
+func TestBurstToOneRobotStaysWithinItsRate(t *testing.T) {
+	robot := wecomtest.NewServer("burst-key")
+	defer robot.Close()
+	r := newRig(t, "robot", &config.Sink{Type: config.SinkWeCom, URL: robot.URL("burst-key")})
+	builds := r.enqueue(t, "robot", 100)
+	if err := r.worker.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := robot.Messages()
+	if len(msgs) > 20 || robot.Requests() != len(msgs) {
+		t.Fatalf("%d messages accepted of %d requests in the first minute; the robot allows 20", len(msgs), robot.Requests())
+	}
+	var texts []string
+	for _, m := range msgs {
+		texts = append(texts, m.Content)
+	}
+	named := map[string]bool{}
+	for _, b := range arrivals(texts, builds) {
+		named[b] = true
+	}
+	if len(named) != 100 {
+		t.Errorf("%d of 100 builds named in %d messages", len(named), len(msgs))
+	}
+}

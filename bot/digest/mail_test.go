@@ -1,0 +1,238 @@
+package digest
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"image/png"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/email"
+)
+
+// smtpBackend keeps every mail the test's SMTP server accepts.
+type smtpBackend struct {
+	mu    sync.Mutex
+	mails [][]byte
+}
+
+func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{be: b}, nil }
+
+func (b *smtpBackend) all() [][]byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([][]byte(nil), b.mails...)
+}
+
+type smtpSession struct{ be *smtpBackend }
+
+func (s *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *smtpSession) Reset()                               {}
+func (s *smtpSession) Logout() error                        { return nil }
+func (s *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.be.mu.Lock()
+	s.be.mails = append(s.be.mails, data)
+	s.be.mu.Unlock()
+	return nil
+}
+
+// startSMTP runs a real SMTP server on 127.0.0.1 (a local relay: no TLS).
+func startSMTP(t *testing.T, be *smtpBackend) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := smtp.NewServer(be)
+	s.Domain = "localhost"
+	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
+	go func() { _ = s.Serve(l) }()
+	t.Cleanup(func() { _ = s.Close() })
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// mimeLeaf is one non-multipart part and the media types leading to it.
+type mimeLeaf struct {
+	path   string
+	header map[string][]string
+	body   []byte
+}
+
+func mimeLeaves(t *testing.T, prefix string, header map[string][]string, body io.Reader) []mimeLeaf {
+	t.Helper()
+	mediaType, params, err := mime.ParseMediaType(strings.Join(header["Content-Type"], ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(prefix+">"+mediaType, ">")
+	if !strings.HasPrefix(mediaType, "multipart/") {
+		data, err := io.ReadAll(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []mimeLeaf{{path, header, data}}
+	}
+	var out []mimeLeaf
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, mimeLeaves(t, path, p.Header, p)...)
+	}
+}
+
+// TestDigestEmailArrives sends the scenario's digest by hand to an email
+// sink and a chat sink, and reads what the SMTP server received.
+func TestDigestEmailArrives(t *testing.T) {
+	sc := newScenario(t)
+	be := &smtpBackend{}
+	sink, err := email.New(email.Config{Name: "oncall-mail", Host: "127.0.0.1", Port: startSMTP(t, be),
+		Security: email.SecurityNone, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chat []string
+	sinks := Sinks{
+		Mail: map[string]MailSender{"oncall-mail": sink},
+		Chat: func(_ context.Context, name string, n *notify.Notice, lang string) error {
+			chat = append(chat, name+"|"+lang+"|"+n.Title+"|"+n.Text)
+			return nil
+		},
+	}
+	st := sc.store()
+	st.sent = map[string]time.Time{"daily": sc.since}
+	s := &Scheduler{Digests: []Spec{sc.spec}, Store: st, History: st, WatchRepos: sc.watch, Send: sinks.Send,
+		Now: func() time.Time { return sc.until }}
+	if err := s.SendNow(context.Background(), "daily"); err != nil {
+		t.Fatal(err)
+	}
+
+	if len(chat) != 1 || !strings.HasPrefix(chat[0], "team-wecom||Build digest: daily|") ||
+		!strings.Contains(chat[0], "- **octo/api**: 7 runs, 4 failed, success rate 33.3%, median 2m, p90 5m") {
+		t.Fatalf("chat: %q", chat)
+	}
+	mails := be.all()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails", len(mails))
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(mails[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if subject != "Build digest daily: 12 runs, 5 failed, 54.5% success, 2 red now" {
+		t.Errorf("Subject %q", subject)
+	}
+	leaves := mimeLeaves(t, "", msg.Header, msg.Body)
+	var paths []string
+	for _, l := range leaves {
+		paths = append(paths, l.path)
+	}
+	want := "multipart/related>multipart/alternative>text/plain," +
+		"multipart/related>multipart/alternative>text/html," +
+		"multipart/related>image/png"
+	if got := strings.Join(paths, ","); got != want {
+		t.Fatalf("MIME tree\n got %s\nwant %s", got, want)
+	}
+	// SMTP carries CRLF line ends.
+	if strings.ReplaceAll(string(leaves[0].body), "\r\n", "\n") != wantTextEN {
+		t.Errorf("text part:\n%s", leaves[0].body)
+	}
+
+	// The HTML's img points at the image part's Content-ID.
+	doc := parseHTML(t, string(leaves[1].body))
+	imgs := findAll(doc, "img")
+	if len(imgs) != 1 {
+		t.Fatalf("%d img elements", len(imgs))
+	}
+	cid := strings.Trim(strings.Join(leaves[2].header["Content-Id"], ""), "<>")
+	if src := attr(imgs[0], "src"); cid == "" || src != "cid:"+cid {
+		t.Fatalf("img src %q, image Content-ID %q", src, cid)
+	}
+	if tables := findAll(doc, "table"); len(tables) < 3 {
+		t.Fatalf("%d tables", len(tables))
+	}
+	raw, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(leaves[2].body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("the image part is no PNG: %v", err)
+	}
+	if img.Bounds().Dx() != 2*ChartWidthPx {
+		t.Errorf("image %v", img.Bounds())
+	}
+	if got := st.sent["daily"]; !got.Equal(sc.since) {
+		t.Errorf("a manual send moved the schedule to %s", got)
+	}
+}
+
+func TestSinksSendJoinsFailures(t *testing.T) {
+	r := newScenario(t).report()
+	spec := Spec{Name: "d", To: []string{"mail-down", "chat-a", "chat-b"}, Lang: "zh"}
+	var got []string
+	s := Sinks{
+		Mail: map[string]MailSender{"mail-down": mailFunc(func(context.Context, email.Mail) error { return errBoom })},
+		Chat: func(_ context.Context, name string, n *notify.Notice, lang string) error {
+			got = append(got, name+":"+lang)
+			if name == "chat-b" {
+				return errBoom
+			}
+			return nil
+		},
+	}
+	err := s.Send(context.Background(), spec, r)
+	if err == nil || !strings.Contains(err.Error(), "to mail-down: boom") || !strings.Contains(err.Error(), "to chat-b: boom") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Join(got, ",") != "chat-a:zh,chat-b:zh" {
+		t.Fatalf("chat sends %q", got)
+	}
+	if err := (Sinks{}).Send(context.Background(), spec, r); err == nil || !strings.Contains(err.Error(), "no chat delivery") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+type mailFunc func(context.Context, email.Mail) error
+
+func (f mailFunc) SendMail(ctx context.Context, m email.Mail) error { return f(ctx, m) }
+
+func TestPreviewWritesTextAndHTML(t *testing.T) {
+	sc := newScenario(t)
+	st := sc.store()
+	st.sent = map[string]time.Time{"daily": sc.since}
+	s := &Scheduler{Digests: []Spec{sc.spec}, Store: st, History: st, WatchRepos: sc.watch, Now: func() time.Time { return sc.until }}
+	var text, page bytes.Buffer
+	if err := s.Preview(context.Background(), "", &text, &page); err != nil {
+		t.Fatal(err)
+	}
+	if text.String() != wantTextEN {
+		t.Errorf("text:\n%s", text.String())
+	}
+	img := findAll(parseHTML(t, page.String()), "img")
+	if len(img) != 1 || !strings.HasPrefix(attr(img[0], "src"), "data:image/png;base64,") {
+		t.Fatal("the preview does not embed the chart")
+	}
+}
