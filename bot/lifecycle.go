@@ -55,9 +55,16 @@ func (s *service) run(ctx context.Context) error {
 	}
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	wg.Add(2)
+	wg.Add(4)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
 	go func() { defer wg.Done(); s.worker.Run(work) }()
+	go func() {
+		defer wg.Done()
+		if err := s.digests.Run(work); err != nil && work.Err() == nil {
+			s.log.Error("digest scheduler stopped", "err", err)
+		}
+	}()
+	go func() { defer wg.Done(); s.pruneHistory(work) }()
 	if s.slack != nil && s.cfg.Chat.Slack.SocketMode() {
 		wg.Add(1)
 		go func() {
@@ -106,6 +113,28 @@ func (s *service) run(ctx context.Context) error {
 	wg.Wait()
 	s.log.Info("dronebot stopped")
 	return runErr
+}
+
+// pruneHistory keeps the build history to store.retention, checking daily.
+func (s *service) pruneHistory(ctx context.Context) {
+	keep := s.cfg.Store.Retention.Std()
+	if keep <= 0 {
+		return
+	}
+	for {
+		n, err := s.store.Prune(ctx, s.deps.Now().Add(-keep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("pruning the build history failed", "err", err)
+		case n > 0:
+			s.log.Info("pruned the build history", "builds", n, "older than", keep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
 
 func newHTTPServer(h http.Handler) *http.Server {

@@ -78,6 +78,8 @@ func subcommands() []subcommand {
 		{"run", "run [--config FILE]", "run the service until SIGINT/SIGTERM", runCommand},
 		{"check", "check [--config FILE]", "validate the configuration; exit 1 on any error", checkCommand},
 		{"exec", "exec [--config FILE] [--as PLATFORM:ID] [--wait] '/command ...'", "run one chat command and print the reply", execCommand},
+		{"digest", "digest [--config FILE] [--name NAME] [--send] [--html FILE]", "build a digest now: print it, write its HTML, or send it", digestCommand},
+		{"notify-test", "notify-test [--config FILE] SINK", "send a test message to one sink and print the answer", notifyTestCommand},
 		{"demo", "demo [--pace DURATION]", "run against a simulated Drone with a prompt; no configuration needed", demoCommand},
 		{"version", "version", "print version, commit and Go version", versionCommand},
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/digest"
 	"github.com/dronebot/dronebot/bot/slackapp"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/bot/watch"
@@ -50,6 +51,7 @@ type service struct {
 	slack    *slackapp.App
 	wecom    *wecomapp.Handler
 	ops      *opsReporter
+	digests  *digest.Scheduler
 	// conversations are the sinks of chats that subscribed to alerts.
 	conversations *conversationSinks
 	ready         atomic.Bool
@@ -129,6 +131,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 			return fail(err)
 		}
 	}
+	s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
 	if wc := cfg.Chat.WeCom; wc.Enabled() {
 		s.wecom, err = wecomapp.New(wecomapp.Config{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, CorpID: wc.CorpID,
 			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(cfg)},

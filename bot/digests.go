@@ -1,0 +1,172 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/digest"
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/email"
+)
+
+// digestStore is the store seen as the digest scheduler's state and history.
+type digestStore struct{ s *store.Store }
+
+func (d digestStore) DigestSent(ctx context.Context, name string) (time.Time, error) {
+	return d.s.DigestSent(ctx, name)
+}
+
+func (d digestStore) SetDigestSent(ctx context.Context, name string, at time.Time) error {
+	return d.s.SetDigestSent(ctx, name, at)
+}
+
+func (d digestStore) History(ctx context.Context, since, until time.Time, globs []string) ([]digest.Build, error) {
+	recs, err := d.s.History(ctx, since, until, globs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]digest.Build, len(recs))
+	for i, r := range recs {
+		out[i] = digest.Build{Repo: r.Repo, Number: r.Number, Branch: r.Branch, Event: r.Event, Status: r.Status,
+			Commit: r.Commit, Author: r.Author, FailedStep: r.FailedStep, Started: r.Started, Finished: r.Finished,
+			Duration: r.Duration}
+	}
+	return out, nil
+}
+
+func (d digestStore) Lines(ctx context.Context) ([]digest.Line, error) {
+	lines, err := d.s.Lines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]digest.Line, len(lines))
+	for i, l := range lines {
+		out[i] = digest.Line{Repo: l.Repo, Branch: l.Branch, Red: l.Red, Since: l.Since, FailingStep: l.FailingStep,
+			FailCount: l.FailCount}
+	}
+	return out, nil
+}
+
+// digestSpecs are the enabled digests of the configuration.
+func digestSpecs(cfg *config.Config) []digest.Spec {
+	var specs []digest.Spec
+	for _, d := range cfg.Digests {
+		if d.Disabled {
+			continue
+		}
+		specs = append(specs, digest.Spec{Name: d.Name, Schedule: d.Schedule, Location: d.Location,
+			Period: d.Period.Std(), Repos: d.Repos, To: d.To, Lang: firstNonEmpty(d.Lang, cfg.Lang)})
+	}
+	return specs
+}
+
+// newScheduler sends digests by email straight through the email sinks
+// (a rich mail with an inline chart) and to chat sinks through the outbox.
+func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func(ctx context.Context, sink string,
+	n *notify.Notice, lang string) error, now func() time.Time, log *slog.Logger) *digest.Scheduler {
+	mail := map[string]digest.MailSender{}
+	for name, s := range sinks.sinks {
+		if m, ok := s.(*email.Sink); ok {
+			mail[name] = m
+		}
+	}
+	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: digestStore{st}, History: digestStore{st},
+		WatchRepos: cfg.Watch.Repos, Now: now, Logger: log.With("part", "digest"),
+		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
+}
+
+// digestChat queues a digest's chat version for a sink, keyed by digest
+// and time so that it is sent once.
+func (s *service) digestChat(ctx context.Context, sink string, n *notify.Notice, lang string) error {
+	if _, ok := s.sinks.sinks[sink]; !ok {
+		return fmt.Errorf("no enabled sink named %s", sink)
+	}
+	key := fmt.Sprintf("digest:%s:%d", n.Title, s.deps.Now().Unix())
+	return s.enqueueNotice(ctx, key, sink, *n)
+}
+
+// digestCommand builds a digest now: prints it, writes its HTML, or sends
+// it. A manual send does not move the schedule.
+func digestCommand(ctx context.Context, c *CLI, args []string) int {
+	fs := c.flagSet("digest")
+	path := c.configFlag(fs)
+	name := fs.String("name", "", "the digest to build (default: the first in the configuration)")
+	send := fs.Bool("send", false, "send it now to its sinks (the schedule is not moved)")
+	htmlFile := fs.String("html", "", "write the HTML version to this file")
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if !c.noArgs("digest", rest) {
+		return exitUsage
+	}
+	cfg, rep, err := c.loadConfig(*path)
+	if err != nil || rep.HasErrors() {
+		printProblems(c.Stderr, rep)
+		if err != nil && len(rep.Problems) == 0 {
+			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+		}
+		return exitFail
+	}
+	logger := NewLogger(c.Stderr, cfg.Log)
+	// A running bot holds the store: read it then, and send only by mail.
+	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Logger: logger})
+	if err != nil {
+		st, err = store.Open(ctx, cfg.Store.Path, store.Options{ReadOnly: true, Logger: logger})
+	}
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+		return exitFail
+	}
+	defer st.Close()
+	sinks, err := buildSinks(cfg, &http.Client{Timeout: 30 * time.Second}, io.Discard, logger)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+		return exitFail
+	}
+	chat := func(ctx context.Context, sink string, n *notify.Notice, lang string) error {
+		sk, ok := sinks.sinks[sink]
+		if !ok {
+			return fmt.Errorf("no enabled sink named %s", sink)
+		}
+		return sk.Send(ctx, &notify.Message{ID: deliveryID("digest:"+n.Title, sink), Notice: n, Lang: lang})
+	}
+	sched := newScheduler(cfg, st, sinks, chat, time.Now, logger)
+	if *name == "" {
+		if len(sched.Digests) == 0 {
+			fmt.Fprintln(c.Stderr, "dronebot digest: no enabled digest in the configuration")
+			return exitFail
+		}
+		*name = sched.Digests[0].Name
+	}
+	if *send {
+		if err := sched.SendNow(ctx, *name); err != nil {
+			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(c.Stdout, "digest %s sent\n", *name)
+		return exitOK
+	}
+	var page io.Writer
+	if *htmlFile != "" {
+		f, err := os.Create(*htmlFile)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+			return exitFail
+		}
+		defer f.Close()
+		page = f
+	}
+	if err := sched.Preview(ctx, *name, c.Stdout, page); err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// notifyTestCommand sends one test message straight to a sink (not through
+// the outbox) and prints what became of it.
+func notifyTestCommand(ctx context.Context, c *CLI, args []string) int {
+	fs := c.flagSet("notify-test")
+	path := c.configFlag(fs)
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(c.Stderr, "dronebot notify-test: name one sink, e.g. dronebot notify-test team-wecom")
+		return exitUsage
+	}
+	name := rest[0]
+	cfg, rep, err := c.loadConfig(*path)
+	if err != nil || rep.HasErrors() {
+		printProblems(c.Stderr, rep)
+		return exitFail
+	}
+	sc, ok := cfg.Sinks[name]
+	switch {
+	case !ok:
+		fmt.Fprintf(c.Stderr, "dronebot notify-test: there is no sink named %s\n", name)
+		return exitFail
+	case sc.Disabled:
+		fmt.Fprintf(c.Stderr, "dronebot notify-test: sink %s is disabled: %s\n", name, sc.DisabledReason)
+		return exitFail
+	}
+	logger := NewLogger(c.Stderr, cfg.Log)
+	sink, err := buildSink(name, sc, &http.Client{Timeout: 30 * time.Second}, c.Stdout, logger)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot notify-test: %v\n", err)
+		return exitFail
+	}
+	now := time.Now()
+	msg := &notify.Message{ID: deliveryID("notify-test", fmt.Sprint(now.UnixNano())), Lang: firstNonEmpty(sc.Lang, cfg.Lang),
+		Notice: &notify.Notice{Title: "dronebot test message", Level: notify.LevelInfo,
+			Text: fmt.Sprintf("This is a test of the sink %s (%s), sent at %s.", name, sc.Type, now.Format(time.RFC3339))}}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := sink.Send(ctx, msg); err != nil {
+		kind := "it may help to try again"
+		switch {
+		case notify.IsPermanent(err):
+			kind = "trying again will not help until the configuration changes"
+		case notify.IsAmbiguous(err):
+			kind = "the platform may have received it anyway"
+		}
+		fmt.Fprintf(c.Stdout, "%s: refused: %v (%s)\n", name, err, kind)
+		return exitFail
+	}
+	fmt.Fprintf(c.Stdout, "%s: accepted by the platform (delivery id %s)\n", name, msg.ID)
+	return exitOK
+}
