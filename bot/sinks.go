@@ -41,6 +41,9 @@ type multiLimiter interface {
 
 // platformLimits are the rate limits a sink reports for its platform.
 func platformLimits(s notify.Sink) []delivery.Window {
+	if w, ok := s.(interface{ Unwrap() notify.Sink }); ok {
+		s = w.Unwrap()
+	}
 	if m, ok := s.(multiLimiter); ok {
 		var ws []delivery.Window
 		for _, w := range m.Limits() {
@@ -66,6 +69,13 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		s, err := buildSink(name, sc, hc, out, log)
 		if err != nil {
 			return nil, err
+		}
+		if sc.Template != "" && sc.Type != config.SinkWebhook {
+			tmpl, err := notify.ParseTemplate(sc.Template)
+			if err != nil {
+				return nil, fmt.Errorf("sink %q: %w", name, err)
+			}
+			s = notify.Templated(s, tmpl)
 		}
 		set.sinks[name] = s
 		set.langs[name] = sc.Lang

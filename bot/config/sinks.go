@@ -106,7 +106,11 @@ func (c *checker) validateSinks() {
 		if s.Lang != "" {
 			c.oneOf(p+".lang", s.Lang, "en", "zh")
 		}
-		c.readableFile(p+".template", s.Template)
+		if s.Type == SinkWebhook && s.Template != "" {
+			c.rep.errorf(c.line(p+".template"), "%s.template: a webhook sink sends the dronebot.alert/v1 JSON; templates apply to chat and email sinks", p)
+		} else {
+			c.templateFile(p+".template", s.Template)
+		}
 		c.validateSink(p, s)
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/dronebot/dronebot/notify"
 	"net"
 	"os"
 	"time"
@@ -91,6 +92,17 @@ func (c *checker) readableFile(p, file string) {
 		return
 	}
 	f.Close()
+}
+
+// templateFile checks that a sink's template reads, parses and renders a
+// sample alert, so its mistakes show here and not at the first failure.
+func (c *checker) templateFile(p, file string) {
+	if file == "" {
+		return
+	}
+	if _, err := notify.ParseTemplate(file); err != nil {
+		c.rep.errorf(c.line(p), "%s: %v", p, err)
+	}
 }
 
 func (c *checker) validateStore() {
