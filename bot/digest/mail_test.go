@@ -8,64 +8,15 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/email"
+	"github.com/dronebot/dronebot/notify/email/emailtest"
 )
-
-// smtpBackend keeps every mail the test's SMTP server accepts.
-type smtpBackend struct {
-	mu    sync.Mutex
-	mails [][]byte
-}
-
-func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{be: b}, nil }
-
-func (b *smtpBackend) all() [][]byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([][]byte(nil), b.mails...)
-}
-
-type smtpSession struct{ be *smtpBackend }
-
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *smtpSession) Reset()                               {}
-func (s *smtpSession) Logout() error                        { return nil }
-func (s *smtpSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.be.mu.Lock()
-	s.be.mails = append(s.be.mails, data)
-	s.be.mu.Unlock()
-	return nil
-}
-
-// startSMTP runs a real SMTP server on 127.0.0.1 (a local relay: no TLS).
-func startSMTP(t *testing.T, be *smtpBackend) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := smtp.NewServer(be)
-	s.Domain = "localhost"
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	go func() { _ = s.Serve(l) }()
-	t.Cleanup(func() { _ = s.Close() })
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // mimeLeaf is one non-multipart part and the media types leading to it.
 type mimeLeaf struct {
@@ -106,8 +57,8 @@ func mimeLeaves(t *testing.T, prefix string, header map[string][]string, body io
 // sink and a chat sink, and reads what the SMTP server received.
 func TestDigestEmailArrives(t *testing.T) {
 	sc := newScenario(t)
-	be := &smtpBackend{}
-	sink, err := email.New(email.Config{Name: "oncall-mail", Host: "127.0.0.1", Port: startSMTP(t, be),
+	smtpd := emailtest.NewServer(t, emailtest.Options{})
+	sink, err := email.New(email.Config{Name: "oncall-mail", Host: "127.0.0.1", Port: smtpd.Port,
 		Security: email.SecurityNone, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +83,10 @@ func TestDigestEmailArrives(t *testing.T) {
 		!strings.Contains(chat[0], "- **octo/api**: 7 runs, 4 failed, success rate 33.3%, median 2m, p90 5m") {
 		t.Fatalf("chat: %q", chat)
 	}
-	mails := be.all()
+	var mails [][]byte
+	for _, m := range smtpd.Mails() {
+		mails = append(mails, m.Data)
+	}
 	if len(mails) != 1 {
 		t.Fatalf("%d mails", len(mails))
 	}
