@@ -110,11 +110,17 @@ func (b *v1Build) model() *Build {
 		Created: unixTime(b.Created), Started: unixTime(b.Started), Finished: unixTime(b.Finished),
 	}
 	for _, s := range b.Stages {
+		if s == nil { // only a forged webhook body has null stages
+			continue
+		}
 		st := &Stage{
 			Number: s.Number, Name: s.Name, Status: Status(s.Status), ExitCode: s.ExitCode, Error: s.Error,
 			Started: unixTime(s.Started), Stopped: unixTime(s.Stopped),
 		}
 		for _, p := range s.Steps {
+			if p == nil {
+				continue
+			}
 			st.Steps = append(st.Steps, &Step{
 				Number: p.Number, Name: p.Name, Status: Status(p.Status), ExitCode: p.ExitCode, Error: p.Error,
 				Started: unixTime(p.Started), Stopped: unixTime(p.Stopped),

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
 )
 
@@ -12,15 +13,15 @@ import (
 // parser and the handler: no panic, and only the documented statuses.
 func FuzzWebhookBody(f *testing.F) {
 	for _, d := range loadDeliveries(f) {
-		f.Add(d.body)
+		f.Add(d.Body)
 	}
 	f.Add([]byte(`{"event":"build","action":"updated","repo":{},"build":{"status":"failure","finished":1}}`))
 	f.Add([]byte(`{"event":"build","action":"updated","repo":{"slug":"a/b"},"build":{"status":"success","finished":1,"stages":[null,{"steps":[null]}]}}`))
 	now := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
 	wh := NewWebhook(WebhookConfig{Secret: "fuzz-secret", Now: func() time.Time { return now }}, nil, NewMemState(now), nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if p, err := parsePayload(body); err == nil && p.finished() {
-			b := p.Build.model()
+		if ev, err := drone.ParseWebhook(body); err == nil && ev.Finished() {
+			b := ev.Build
 			if !b.Status.Done() || b.Finished.IsZero() {
 				t.Fatalf("finished payload gave build %+v", b)
 			}

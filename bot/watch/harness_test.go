@@ -124,3 +124,17 @@ func outcomes(as []*notify.Alert) string {
 	}
 	return s
 }
+
+// The secret the recorded webhook deliveries were signed with (see
+// drone/testdata/drone-2.25/README.md).
+const fixtureSecret = "985336ce425abc7483de804257f8428e"
+
+// loadDeliveries reads the recorded deliveries, in the order Drone sent them.
+func loadDeliveries(tb testing.TB) []dronetest.Delivery {
+	tb.Helper()
+	ds, err := dronetest.LoadDeliveries("../../drone/testdata/drone-2.25/webhooks")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ds
+}

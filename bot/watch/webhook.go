@@ -84,9 +84,9 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if err := VerifySignature(r.Header, body, h.cfg.Secret, h.cfg.Now(), h.cfg.MaxSkew); err != nil {
-		reason := RejectSignature
-		var se *SignatureError
+	if err := drone.VerifyWebhook(r.Header, body, h.cfg.Secret, h.cfg.Now(), h.cfg.MaxSkew); err != nil {
+		reason := drone.RejectSignature
+		var se *drone.SignatureError
 		if errors.As(err, &se) {
 			reason = se.Reason
 		}
@@ -97,16 +97,16 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
-	p, err := parsePayload(body)
+	ev, err := drone.ParseWebhook(body)
 	if err != nil {
 		http.Error(w, "malformed JSON", http.StatusBadRequest)
 		return
 	}
-	if !p.finished() || !matchAny(h.cfg.Globs, p.Repo.slug()) {
+	if !ev.Finished() || !matchAny(h.cfg.Globs, ev.Repo) {
 		w.WriteHeader(http.StatusOK) // not a finished build we watch
 		return
 	}
-	job := hookJob{repo: p.Repo.slug(), build: p.Build.model(), complete: p.Build.complete()}
+	job := hookJob{repo: ev.Repo, build: ev.Build, complete: ev.Complete()}
 	select {
 	case h.queue <- job:
 	default:

@@ -83,10 +83,10 @@ func TestWebhookRecordedDeliveries(t *testing.T) {
 	h.fake.ResetRequests()
 	accepted := 0
 	for _, d := range loadDeliveries(t) {
-		now = d.date.Add(2 * time.Second)
-		code := post(w.Webhook(), d.header, d.body)
+		now = d.Date.Add(2 * time.Second)
+		code := post(w.Webhook(), d.Header, d.Body)
 		if code != http.StatusOK && code != http.StatusAccepted {
-			t.Fatalf("%s: status %d", d.name, code)
+			t.Fatalf("%s: status %d", d.Name, code)
 		}
 		if code == http.StatusAccepted {
 			accepted++
@@ -121,8 +121,8 @@ func TestWebhookRecordedDeliveries(t *testing.T) {
 	}
 	// A second delivery of a finished build changes nothing.
 	last := loadDeliveries(t)[54]
-	now = last.date
-	if code := post(w.Webhook(), last.header, last.body); code != http.StatusAccepted {
+	now = last.Date
+	if code := post(w.Webhook(), last.Header, last.Body); code != http.StatusAccepted {
 		t.Fatalf("replay status %d", code)
 	}
 	drain(ctx, wh)
@@ -171,7 +171,7 @@ func TestWebhookStatuses(t *testing.T) {
 			}
 		})
 	}
-	if want := []string{RejectSignature, RejectStale, RejectMalformed}; strings.Join(rejects, ",") != strings.Join(want, ",") {
+	if want := []string{drone.RejectSignature, drone.RejectStale, drone.RejectMalformed}; strings.Join(rejects, ",") != strings.Join(want, ",") {
 		t.Fatalf("rejects = %v, want %v", rejects, want)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/hooks/drone", nil)

@@ -1,4 +1,4 @@
-package watch
+package drone
 
 import (
 	"crypto/hmac"
@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Reasons a webhook is refused, as given to OnReject (metric labels).
+// Reasons a webhook delivery is refused (for logs and metric labels).
 const (
 	RejectNoSecret  = "no_secret"
 	RejectSignature = "bad_signature"
@@ -32,11 +32,11 @@ func (e *SignatureError) Error() string { return "webhook signature: " + e.Detai
 
 func reject(reason, detail string) error { return &SignatureError{Reason: reason, Detail: detail} }
 
-// VerifySignature checks a Drone webhook: the Signature header (draft-cavage
+// VerifyWebhook checks a Drone 1.x/2.x global webhook delivery: the Signature header (draft-cavage
 // HTTP signatures, hmac-sha256 over "date: …\ndigest: …"), a Digest that
 // matches the body (the signature covers only the header, so the body is
 // hashed here), and a Date no further than maxSkew from now.
-func VerifySignature(h http.Header, body []byte, secret string, now time.Time, maxSkew time.Duration) error {
+func VerifyWebhook(h http.Header, body []byte, secret string, now time.Time, maxSkew time.Duration) error {
 	if secret == "" {
 		return reject(RejectNoSecret, "no webhook secret is configured")
 	}
