@@ -91,7 +91,16 @@ func demoCommand(ctx context.Context, c *CLI, args []string) int {
 
 	var scenario sync.WaitGroup
 	scenario.Add(1)
-	go func() { defer scenario.Done(); playDemo(ctx, fake, *pace) }()
+	go func() {
+		defer scenario.Done()
+		// The story starts once the watcher has sighted every repository,
+		// so that the failing build is news however slow the machine.
+		select {
+		case <-svc.watching:
+			playDemo(ctx, fake, *pace)
+		case <-ctx.Done():
+		}
+	}()
 
 	prompt(ctx, c, out, svc.registry)
 	stop()

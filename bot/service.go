@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,7 +52,11 @@ type service struct {
 	slack    *slackapp.App
 	wecom    *wecomapp.Handler
 	ops      *opsReporter
-	digests  *digest.Scheduler
+	// watching is closed after the watcher's first cycle, when every
+	// repository has been sighted.
+	watching     chan struct{}
+	watchingOnce sync.Once
+	digests      *digest.Scheduler
 	// conversations are the sinks of chats that subscribed to alerts.
 	conversations *conversationSinks
 	ready         atomic.Bool
@@ -68,7 +73,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 	if deps.Out == nil {
 		deps.Out = io.Discard
 	}
-	s := &service{cfg: cfg, deps: deps, log: log, metrics: newMetrics()}
+	s := &service{cfg: cfg, deps: deps, log: log, metrics: newMetrics(), watching: make(chan struct{})}
 
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Now: deps.Now, Logger: log})
 	if err != nil {
@@ -195,6 +200,9 @@ const droneDownGrace = 3 * time.Minute
 
 func (s *service) watchCycle(d time.Duration, err error) {
 	s.metrics.observeCycle(d, err)
+	if err == nil {
+		s.watchingOnce.Do(func() { close(s.watching) })
+	}
 	if err != nil {
 		s.ops.bad("Drone", err.Error(), droneDownGrace)
 	} else {

@@ -78,7 +78,9 @@ func (p *Pipeline) Process(ctx context.Context, repo string, b *drone.Build, sil
 	if err != nil {
 		return 0, err
 	}
-	silent = silent || (!b.Finished.IsZero() && b.Finished.Before(first))
+	// Drone stamps builds in whole seconds: compare at that precision, or
+	// a build finishing in the second the bot first ran would pass silently.
+	silent = silent || (!b.Finished.IsZero() && b.Finished.Before(first.Truncate(time.Second)))
 
 	var before *Line
 	if HasLine(b.Event) {

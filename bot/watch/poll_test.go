@@ -291,3 +291,29 @@ func TestWatcherDroneUpHook(t *testing.T) {
 		t.Fatalf("OnCycle: %d cycles, %d failed; want 4 and 2", cycles, failed)
 	}
 }
+
+// Drone stamps builds in whole seconds: a build that finishes in the same
+// second the bot first ran, but after it, is news.
+func TestBuildFinishingInTheFirstSecondIsNews(t *testing.T) {
+	h := newHarness(t, drone.DialectV1)
+	first := time.Now().Truncate(time.Second).Add(700 * time.Millisecond)
+	h.state = NewMemState(first)
+	h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
+	h.fake.AddBuild("octo/demo", greenBuildAt(first.Add(-time.Minute)))
+	w := h.watcher()
+	if got := h.cycle(w); len(got) != 0 {
+		t.Fatalf("first sighting alerted: %s", outcomes(got))
+	}
+	b := failingBuild()
+	b.Started, b.Finished = first.Add(-time.Second), first.Add(100*time.Millisecond) // stored as first's whole second
+	h.fake.AddBuild("octo/demo", b)
+	if got := h.cycle(w); outcomes(got) != "#2:failure" {
+		t.Fatalf("alerts = %s, want #2:failure", outcomes(got))
+	}
+}
+
+func greenBuildAt(at time.Time) dronetest.BuildSpec {
+	return dronetest.BuildSpec{Status: drone.StatusSuccess, Started: at.Add(-time.Minute), Finished: at,
+		Stages: []dronetest.StageSpec{{Name: "default", Status: drone.StatusSuccess,
+			Steps: []dronetest.StepSpec{{Name: "test", Status: drone.StatusSuccess, Log: []string{"ok"}}}}}}
+}
