@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
 )
 
@@ -55,5 +56,32 @@ func TestOpsWithoutSinkSaysNothing(t *testing.T) {
 	o.good("sink x")
 	if len(o.trouble) != 0 {
 		t.Errorf("trouble left after recovery: %v", o.trouble)
+	}
+}
+
+func TestMissingWebhooksAreReported(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	var sent []string
+	cfg := &config.Config{Watch: config.Watch{Mode: config.ModeWebhook, SafetyPoll: config.Duration(5 * time.Minute)}}
+	s := &service{cfg: cfg, ops: newOpsReporter(func() time.Time { return now }, slog.New(slog.DiscardHandler),
+		func(_ string, n notify.Notice) error { sent = append(sent, n.Title); return nil })}
+	s.buildFound("poll") // a webhook may simply be late
+	now = now.Add(5 * time.Minute)
+	s.buildFound("webhook")
+	now = now.Add(5 * time.Minute)
+	s.buildFound("poll")
+	now = now.Add(5 * time.Minute)
+	s.buildFound("poll")
+	if len(sent) != 0 {
+		t.Fatalf("reported %q before two safety periods without webhooks", sent)
+	}
+	now = now.Add(5 * time.Minute)
+	s.buildFound("poll")
+	if len(sent) != 1 || !strings.Contains(sent[0], "Drone webhooks") {
+		t.Fatalf("reports %q, want one about missing webhooks", sent)
+	}
+	s.buildFound("webhook")
+	if len(sent) != 2 || !strings.Contains(sent[1], "back to normal") {
+		t.Fatalf("reports %q, want the recovery", sent)
 	}
 }

@@ -122,6 +122,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		Now: deps.Now, Logger: log.With("part", "watch"),
 		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
 		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
+		OnFound:  s.buildFound,
 	})
 	if err != nil {
 		return fail(err)
@@ -192,6 +193,24 @@ func (s *service) sinkFailed(dest string, err error) {
 	if dest != s.cfg.Delivery.Ops {
 		s.ops.bad("sink "+dest, "a message was refused for good and dropped: "+err.Error(), 0)
 	}
+}
+
+// buildFound watches for missing webhooks: in webhook mode every finished
+// build should come by webhook; one that only the safety poll found means
+// Drone's webhooks are not arriving.
+func (s *service) buildFound(source string) {
+	if s.cfg.Watch.Mode != config.ModeWebhook {
+		return
+	}
+	if source == "webhook" {
+		s.ops.good("Drone webhooks")
+		return
+	}
+	// A webhook may trail the poll by a moment: only builds that keep
+	// coming by poll alone for two safety periods are trouble.
+	s.ops.bad("Drone webhooks", "the safety poll keeps finding finished builds that no webhook announced; "+
+		"check DRONE_WEBHOOK_ENDPOINT, DRONE_WEBHOOK_SECRET and DRONE_WEBHOOK_EVENTS on the Drone server",
+		2*s.cfg.Watch.SafetyPoll.Std())
 }
 
 // droneDownGrace is how long Drone may be unreachable before the

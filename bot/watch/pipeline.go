@@ -21,6 +21,11 @@ type EmitFunc func(ctx context.Context, a *notify.Alert) error
 // It is safe for concurrent use; builds of one repository are processed one
 // at a time.
 type Pipeline struct {
+	// OnFound, when set, is told which source ("poll" or "webhook") found
+	// each finished build first: in webhook mode a build found by the poll
+	// is one whose webhook never came.
+	OnFound func(source string)
+
 	state  State
 	alerts *AlertBuilder
 	emit   EmitFunc
@@ -116,6 +121,12 @@ func (p *Pipeline) Process(ctx context.Context, repo string, b *drone.Build, sil
 		p.log.Info("build processed", "repo", repo, "build", b.Number, "status", string(b.Status), "alerts", emitted)
 	}
 	return emitted, nil
+}
+
+func (p *Pipeline) found(source string) {
+	if p.OnFound != nil {
+		p.OnFound(source)
+	}
 }
 
 func anyFailed(os []notify.Outcome) bool {

@@ -213,6 +213,7 @@ func (p *Poller) checkBuild(ctx context.Context, slug string, n int64, listed *d
 		return err
 	}
 	st.Processed++
+	p.pipeline.found("poll")
 	return nil
 }
 

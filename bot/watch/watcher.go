@@ -47,6 +47,7 @@ type Options struct {
 	OnDroneUp func(up bool)                    // on the first cycle and whenever reachability changes
 	OnCycle   func(d time.Duration, err error) // after every poll cycle
 	OnReject  func(reason string)              // a refused webhook
+	OnFound   func(source string)              // a finished build found first by "poll" or "webhook"
 }
 
 // Watcher runs the poller on its schedule and owns the webhook handler.
@@ -92,6 +93,7 @@ func New(opts Options) (*Watcher, error) {
 		Masker: logtext.NewMasker(opts.Secrets...), Now: opts.Now, Logger: log,
 	}
 	pipeline := NewPipeline(opts.State, alerts, opts.Emit, log)
+	pipeline.OnFound = opts.OnFound
 	w := &Watcher{
 		opts:     opts,
 		log:      log,

@@ -151,7 +151,9 @@ func (h *Webhook) handle(ctx context.Context, job hookJob) {
 	}
 	if _, err := h.pipeline.Process(ctx, job.repo, b, false); err != nil {
 		h.retryLater(ctx, job, err)
+		return
 	}
+	h.pipeline.found("webhook")
 }
 
 func (h *Webhook) retryLater(ctx context.Context, job hookJob, cause error) {

@@ -179,7 +179,14 @@ func (w *Worker) Dispatch(ctx context.Context) error {
 		w.lanes.Add(1)
 		go func(dest string, items []Item) {
 			defer w.lanes.Done()
-			defer func() { w.mu.Lock(); delete(w.busy, dest); w.mu.Unlock() }()
+			defer func() {
+				w.mu.Lock()
+				delete(w.busy, dest)
+				w.mu.Unlock()
+				// Messages queued while this lane was busy were skipped by
+				// Dispatch: look again now rather than at the next poll.
+				w.Wake()
+			}()
 			w.runLane(dest, items)
 		}(dest, byDest[dest])
 	}
