@@ -36,6 +36,9 @@ type faultySink struct {
 	fail  func(n int)
 	hang  func()          // nil: the fake cannot accept and then hang
 	texts func() []string // one string per accepted message
+	// deliveryIDs are the X-Dronebot-Delivery headers of every request,
+	// where the platform carries them.
+	deliveryIDs func() []string
 }
 
 func faultySinks(t *testing.T) []faultySink {
@@ -68,11 +71,11 @@ func faultySinks(t *testing.T) []faultySink {
 				return out
 			}},
 		{name: "webhook", sink: &config.Sink{Type: config.SinkWebhook, URL: hook.URL()},
-			fail: func(n int) { hook.AnswerNext(n, http.StatusServiceUnavailable, "", "busy") },
+			fail: func(n int) { hook.AnswerNext(n, http.StatusServiceUnavailable, "", "busy") }, hang: func() { hook.HangNext(1) },
 			texts: func() []string {
 				var out []string
 				for _, r := range hook.Requests() {
-					if r.Status < 300 && r.Header.Get("X-Dronebot-Delivery") != "" && r.Payload != nil {
+					if r.Status < 300 && r.Payload != nil {
 						var names []string
 						for _, a := range r.Payload.Alerts {
 							names = append(names, fmt.Sprintf("%s #%d ", a.Repo, a.Build))
@@ -81,6 +84,13 @@ func faultySinks(t *testing.T) []faultySink {
 					}
 				}
 				return out
+			},
+			deliveryIDs: func() []string {
+				var ids []string
+				for _, r := range hook.Requests() {
+					ids = append(ids, r.Header.Get("X-Dronebot-Delivery"))
+				}
+				return ids
 			}},
 		{name: "slack", sink: &config.Sink{Type: config.SinkSlack, URL: slackURL},
 			fail: func(n int) { sl.FailNextRateLimited(n, time.Second) }, hang: func() { sl.HangNext(1) },
@@ -277,6 +287,12 @@ func TestAmbiguousSendsAreRetriedAndCounted(t *testing.T) {
 			}
 			if r.ambig.Load() < 1 {
 				t.Error("the copy was not counted as ambiguous")
+			}
+			if fs.deliveryIDs != nil {
+				ids := fs.deliveryIDs()
+				if len(ids) != 4 || ids[0] == "" || ids[0] != ids[1] {
+					t.Errorf("delivery ids %q: the copy must carry the first attempt's id", ids)
+				}
 			}
 		})
 	}

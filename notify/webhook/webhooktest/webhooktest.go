@@ -38,6 +38,7 @@ type answer struct {
 	status     int
 	retryAfter string
 	body       string
+	hang       bool // record the request, then never answer
 }
 
 // NewReceiver starts a receiver answering 204 unless told otherwise.
@@ -60,6 +61,16 @@ func (r *Receiver) AnswerNext(n, status int, retryAfter, body string) {
 	defer r.mu.Unlock()
 	for range n {
 		r.answers = append(r.answers, answer{status: status, retryAfter: retryAfter, body: body})
+	}
+}
+
+// HangNext makes the next n requests be recorded and then never answered,
+// as a receiver that accepts a delivery and times out.
+func (r *Receiver) HangNext(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for range n {
+		r.answers = append(r.answers, answer{status: http.StatusOK, hang: true})
 	}
 }
 
@@ -94,6 +105,10 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 	r.requests = append(r.requests, got)
 	delay := r.delay
 	r.mu.Unlock()
+	if a.hang {
+		<-req.Context().Done()
+		return
+	}
 	select {
 	case <-time.After(delay):
 	case <-req.Context().Done():
