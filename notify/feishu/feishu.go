@@ -19,7 +19,7 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// Platform limits (chat-platforms.md §0, §4.2).
+// Platform limits (Feishu's custom bot documentation).
 const (
 	// MaxBodyBytes is the whole request body; the doc says 20 KB without
 	// saying 1000 or 1024, so the smaller.
@@ -102,7 +102,7 @@ func (s *Sink) Name() string { return s.name }
 func (s *Sink) Limit() (n int, per time.Duration) { return 5, time.Second }
 
 // Limits are Feishu's rate limits per bot: 100 a minute and 5 a second
-// (chat-platforms.md §4.2). Both are sliding windows.
+// (Feishu's custom bot documentation). Both are sliding windows.
 func (s *Sink) Limits() []Window {
 	return []Window{{N: 100, Per: time.Minute}, {N: 5, Per: time.Second}}
 }

@@ -58,7 +58,7 @@ func newFake(t *testing.T) *feishutest.Server {
 }
 
 func TestSignVector(t *testing.T) {
-	// chat-platforms.md §4.2, computed example for the doc's inputs.
+	// Feishu's custom bot documentation, computed example for the doc's inputs.
 	if got := feishu.Sign("demo", 1599360473); got != "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=" {
 		t.Errorf("Sign = %s", got)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// Block Kit limits (chat-platforms.md §3.5).
+// Block Kit limits (Slack's documentation).
 const (
 	MaxBlocks      = 50
 	MaxSectionText = 3000 // characters

@@ -27,7 +27,7 @@ import (
 const DefaultAPIURL = "https://slack.com/api/"
 
 // Posting messages is limited to about one per second per webhook or
-// channel, with short bursts tolerated (chat-platforms.md §3.4, [SLK-RL]).
+// channel, with short bursts tolerated (Slack's documentation).
 // The delivery stage keeps to the steady rate.
 const (
 	RateLimit  = 1

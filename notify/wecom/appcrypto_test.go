@@ -15,7 +15,7 @@ import (
 	"github.com/dronebot/dronebot/notify/wecom"
 )
 
-// The published vectors (chat-platforms.md §2.4): A is the official
+// The published vectors (WeCom's documentation): A is the official
 // WXBizMsgCrypt sample, B the go-workwx tests.
 const (
 	aToken = "QDG6eK"

@@ -20,7 +20,7 @@ import (
 	"time"
 )
 
-// Limits of the real platform (chat-platforms.md §4.2).
+// Limits of the real platform (Feishu's custom bot documentation).
 const (
 	MaxBodyBytes = 20000
 	PerSecond    = 5

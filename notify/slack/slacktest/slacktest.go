@@ -19,7 +19,7 @@ import (
 	"time"
 )
 
-// Limits of the real platform (chat-platforms.md §3.4, §3.5).
+// Limits of the real platform (Slack's documentation).
 const (
 	MaxBlocks      = 50
 	MaxSectionText = 3000
