@@ -54,7 +54,8 @@ var _ commands.Subscriptions = subscriptionsAdapter{}
 
 func (a subscriptionsAdapter) Subscribe(ctx context.Context, sub commands.Subscription) (commands.Subscription, error) {
 	got, err := a.s.AddSubscription(ctx, store.Subscription{Platform: sub.Conversation.Platform,
-		Conversation: sub.Conversation.ID, Repos: sub.Repos, Branches: sub.Branches, On: sub.On})
+		Conversation: sub.Conversation.ID, Repos: sub.Repos, Branches: sub.Branches, On: sub.On,
+		Subscriber: sub.By.String()})
 	if err != nil {
 		return commands.Subscription{}, err
 	}
@@ -78,8 +79,9 @@ func (a subscriptionsAdapter) List(ctx context.Context, c commands.Conversation)
 }
 
 func fromStoreSub(s store.Subscription) commands.Subscription {
+	by, _ := commands.ParseIdentity(s.Subscriber)
 	return commands.Subscription{ID: s.ID, Conversation: commands.Conversation{Platform: s.Platform, ID: s.Conversation},
-		Repos: s.Repos, Branches: s.Branches, On: s.On}
+		Repos: s.Repos, Branches: s.Branches, On: s.On, By: by}
 }
 
 // watchState is the store seen as the watcher's State.

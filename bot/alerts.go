@@ -10,6 +10,7 @@ import (
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/route"
 	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/notify"
 )
 
@@ -18,6 +19,7 @@ import (
 type alerter struct {
 	store   *store.Store
 	routes  []route.Route
+	acl     *commands.ACL // a subscription carries only what its subscriber may read
 	users   []config.User
 	lang    string            // the top-level language
 	langs   map[string]string // per-sink language
@@ -45,7 +47,7 @@ func routesFromConfig(cfg *config.Config) []route.Route {
 // per destination. The outbox dedups on (alert ID, destination) for ever,
 // so emitting the same alert again (after a crash) queues nothing new.
 func (al *alerter) Emit(ctx context.Context, a *notify.Alert) error {
-	routes, err := al.allRoutes(ctx)
+	routes, err := al.routesFor(ctx, a.Repo)
 	if err != nil {
 		return err
 	}
@@ -84,15 +86,21 @@ func (al *alerter) Emit(ctx context.Context, a *notify.Alert) error {
 	return nil
 }
 
-// allRoutes is the configured routes followed by the subscriptions made
-// from chat, each sending to its conversation ("slack:C123").
-func (al *alerter) allRoutes(ctx context.Context) ([]route.Route, error) {
+// routesFor is the configured routes followed by the subscriptions made
+// from chat, each sending to its conversation ("slack:C123"). A
+// subscription counts only if its subscriber may read the repository now:
+// a glob must not carry a private repository's alerts into a channel.
+func (al *alerter) routesFor(ctx context.Context, repo string) ([]route.Route, error) {
 	subs, err := al.store.Subscriptions(ctx, "", "")
 	if err != nil {
 		return nil, err
 	}
 	routes := append([]route.Route(nil), al.routes...)
 	for _, s := range subs {
+		by, err := commands.ParseIdentity(s.Subscriber)
+		if err != nil || !al.acl.Allows(by, commands.Read, repo) {
+			continue
+		}
 		routes = append(routes, route.Route{Repos: []string{s.Repos}, Branches: s.Branches, On: s.On,
 			To: []string{s.Platform + ":" + s.Conversation}})
 	}

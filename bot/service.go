@@ -112,7 +112,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		Masker: logtext.NewMasker(secrets...),
 	})
 
-	al := &alerter{store: st, routes: routesFromConfig(cfg), users: cfg.Users, lang: cfg.Lang, langs: s.sinks.langs,
+	al := &alerter{store: st, routes: routesFromConfig(cfg), acl: aclFromConfig(cfg.ACL), users: cfg.Users, lang: cfg.Lang, langs: s.sinks.langs,
 		maxAge: cfg.Delivery.MaxAge.Std(), now: deps.Now, wake: s.worker.Wake, counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
 	s.watcher, err = watch.New(watch.Options{
 		Client: s.drone, State: watchState{st}, Emit: al.Emit, Mode: cfg.Watch.Mode,

@@ -46,14 +46,14 @@ func parseSubscribe(r *Registry, a Args, req Request) (call, error) {
 		return call{}, failf("this conversation cannot receive alerts.")
 	}
 	return call{repo: repos, run: func(ctx context.Context) (Reply, error) {
-		return r.runSubscribe(ctx, req.Conversation, repos, branch, on)
+		return r.runSubscribe(ctx, req.Conversation, req.From, repos, branch, on)
 	}}, nil
 }
 
 // runSubscribe stores the route. Branches default to the repository's
 // default branch; a glob names many repositories with different defaults,
 // so it defaults to every branch ("*").
-func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, repos, branch, on string) (Reply, error) {
+func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Identity, repos, branch, on string) (Reply, error) {
 	if !isGlob(repos) && repos != "*" {
 		repo, err := r.deps.Drone.Repo(ctx, repos)
 		if err != nil {
@@ -71,6 +71,7 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, repos, b
 		Repos:        repos,
 		Branches:     []string{branch},
 		On:           append([]string(nil), outcomeSets[on]...),
+		By:           by,
 	})
 	if err != nil {
 		return Reply{}, fmt.Errorf("store subscription: %w", err)

@@ -26,9 +26,9 @@ func TestSubscribeCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []Subscription{
-			{ID: 1, Conversation: room, Repos: "octo/other", Branches: []string{"master"}, On: []string{"failure"}},
-			{ID: 2, Conversation: room, Repos: "octo/*", Branches: []string{"release/*"}, On: []string{"failure", "fixed"}},
-			{ID: 3, Conversation: room, Repos: "octo/*", Branches: []string{"*"}, On: []string{"all"}},
+			{ID: 1, Conversation: room, Repos: "octo/other", Branches: []string{"master"}, On: []string{"failure"}, By: writer},
+			{ID: 2, Conversation: room, Repos: "octo/*", Branches: []string{"release/*"}, On: []string{"failure", "fixed"}, By: writer},
+			{ID: 3, Conversation: room, Repos: "octo/*", Branches: []string{"*"}, On: []string{"all"}, By: writer},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("stored %+v\nwant %+v", got, want)

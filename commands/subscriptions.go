@@ -22,6 +22,9 @@ type Subscription struct {
 	Repos        string
 	Branches     []string
 	On           []string
+	// By is who subscribed: the alerts of a repository reach the
+	// conversation only while that person may read it.
+	By Identity
 }
 
 // Subscriptions keeps the subscriptions made from chat.

@@ -105,6 +105,9 @@ CREATE TABLE digests (
 	sent INTEGER NOT NULL
 ) WITHOUT ROWID;
 `},
+		{"who subscribed", `
+ALTER TABLE subscriptions ADD COLUMN subscriber TEXT NOT NULL DEFAULT '';
+`},
 	}
 }
 

@@ -20,7 +20,10 @@ type Subscription struct {
 	Repos        string
 	Branches     []string // branch globs; kept sorted
 	On           []string // outcomes: failure, still_failing, fixed, success, killed, all
-	Created      time.Time
+	// Subscriber is who subscribed ("slack:U123"): alerts reach the
+	// conversation only for repositories that person may read.
+	Subscriber string
+	Created    time.Time
 }
 
 // AddSubscription stores sub. The same platform, conversation, repos and
@@ -44,10 +47,11 @@ func (s *Store) AddSubscription(ctx context.Context, sub Subscription) (Subscrip
 		sub.Created = s.now()
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (platform, conversation, repos, branches, outcomes, created)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (platform, conversation, repos, branches) DO UPDATE SET outcomes = excluded.outcomes`,
-			sub.Platform, sub.Conversation, sub.Repos, string(branches), string(on), toDB(sub.Created))
+		_, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (platform, conversation, repos, branches, outcomes, subscriber, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (platform, conversation, repos, branches)
+			DO UPDATE SET outcomes = excluded.outcomes, subscriber = excluded.subscriber`,
+			sub.Platform, sub.Conversation, sub.Repos, string(branches), string(on), sub.Subscriber, toDB(sub.Created))
 		if err != nil {
 			return err
 		}
@@ -109,7 +113,7 @@ type querier interface {
 }
 
 func querySubscriptions(ctx context.Context, q querier, where string, args ...any) ([]Subscription, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, platform, conversation, repos, branches, outcomes, created
+	rows, err := q.QueryContext(ctx, `SELECT id, platform, conversation, repos, branches, outcomes, subscriber, created
 		FROM subscriptions `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
@@ -120,7 +124,7 @@ func querySubscriptions(ctx context.Context, q querier, where string, args ...an
 		var sub Subscription
 		var branches, on string
 		var created int64
-		if err := rows.Scan(&sub.ID, &sub.Platform, &sub.Conversation, &sub.Repos, &branches, &on, &created); err != nil {
+		if err := rows.Scan(&sub.ID, &sub.Platform, &sub.Conversation, &sub.Repos, &branches, &on, &sub.Subscriber, &created); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(branches), &sub.Branches); err != nil {
