@@ -80,74 +80,94 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		return nil, err
 	}
 	s.store = st
-	fail := func(err error) (*service, error) { st.Close(); return nil, err }
 	s.metrics.outboxGauges(st.OutboxStats, deps.Now)
-
 	s.drone, err = drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
 		Timeout: cfg.Drone.Timeout.Std(), LogTimeout: cfg.Drone.LogTimeout.Std(), CAFile: cfg.Drone.CAFile,
 		Logger: log, Observe: s.metrics.observeDrone})
+	if err == nil {
+		err = s.buildDelivery()
+	}
+	acl := aclFromConfig(cfg.ACL)
+	if err == nil {
+		s.registry = commands.NewRegistry(commands.Deps{
+			Drone: s.drone, ACL: acl, Subs: subscriptionsAdapter{st}, Logger: log.With("part", "commands"),
+			Now: deps.Now, Lang: cfg.Lang, Observe: s.metrics.observeCommand, DroneURL: droneUIURL(cfg),
+			Masker: logtext.NewMasker(cfg.Secrets()...),
+		})
+		err = s.buildWatcher(acl)
+	}
+	if err == nil {
+		s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
+		err = s.buildIntakes()
+	}
 	if err != nil {
-		return fail(err)
+		st.Close()
+		return nil, err
 	}
-	if s.sinks, err = buildSinks(cfg, deps.HTTPClient, deps.Out, log); err != nil {
-		return fail(err)
+	return s, nil
+}
+
+// buildDelivery makes the sinks and the outbox worker that drives them.
+func (s *service) buildDelivery() error {
+	var err error
+	if s.sinks, err = buildSinks(s.cfg, s.deps.HTTPClient, s.deps.Out, s.log); err != nil {
+		return err
 	}
-	s.conversations = &conversationSinks{cfg: cfg, hc: deps.HTTPClient, log: log, made: map[string]notify.Sink{}}
+	s.conversations = &conversationSinks{cfg: s.cfg, hc: s.deps.HTTPClient, log: s.log, made: map[string]notify.Sink{}}
 	s.worker = &delivery.Worker{
-		Outbox:   outboxAdapter{st},
+		Outbox:   outboxAdapter{s.store},
 		Sink:     s.sinkFor,
 		Limit:    s.limitsFor,
-		MaxAge:   cfg.Delivery.MaxAge.Std(),
-		Now:      deps.Now,
-		Logger:   log.With("part", "delivery"),
+		MaxAge:   s.cfg.Delivery.MaxAge.Std(),
+		Now:      s.deps.Now,
+		Logger:   s.log.With("part", "delivery"),
 		OnResult: s.sinkResult,
 		OnFailed: s.sinkFailed,
 	}
-	s.ops = newOpsReporter(deps.Now, log.With("part", "ops"), s.opsNotifier(cfg.Delivery.Ops))
+	s.ops = newOpsReporter(s.deps.Now, s.log.With("part", "ops"), s.opsNotifier(s.cfg.Delivery.Ops))
+	return nil
+}
 
-	secrets := cfg.Secrets()
-	s.registry = commands.NewRegistry(commands.Deps{
-		Drone: s.drone, ACL: aclFromConfig(cfg.ACL), Subs: subscriptionsAdapter{st}, Logger: log.With("part", "commands"),
-		Now: deps.Now, Lang: cfg.Lang, Observe: s.metrics.observeCommand, DroneURL: droneUIURL(cfg),
-		Masker: logtext.NewMasker(secrets...),
-	})
-
-	al := &alerter{store: st, routes: routesFromConfig(cfg), acl: aclFromConfig(cfg.ACL), users: cfg.Users, lang: cfg.Lang, langs: s.sinks.langs,
-		maxAge: cfg.Delivery.MaxAge.Std(), now: deps.Now, wake: s.worker.Wake, counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+// buildWatcher makes the watcher, whose alerts the alerter routes into the
+// outbox.
+func (s *service) buildWatcher(acl *commands.ACL) error {
+	cfg := s.cfg
+	al := &alerter{store: s.store, routes: routesFromConfig(cfg), acl: acl, users: cfg.Users, lang: cfg.Lang,
+		langs: s.sinks.langs, maxAge: cfg.Delivery.MaxAge.Std(), now: s.deps.Now, wake: s.worker.Wake,
+		counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+	var err error
 	s.watcher, err = watch.New(watch.Options{
-		Client: s.drone, State: watchState{st}, Emit: al.Emit, Mode: cfg.Watch.Mode,
+		Client: s.drone, State: watchState{s.store}, Emit: al.Emit, Mode: cfg.Watch.Mode,
 		Interval: cfg.Watch.Interval.Std(), SafetyPoll: cfg.Watch.SafetyPoll.Std(),
 		WebhookSecret: cfg.Watch.WebhookSecret, WebhookMaxSkew: cfg.Watch.WebhookMaxSkew.Std(),
-		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: secrets,
-		Now: deps.Now, Logger: log.With("part", "watch"),
+		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: cfg.Secrets(),
+		Now: s.deps.Now, Logger: s.log.With("part", "watch"),
 		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
 		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
 		OnFound:  s.buildFound,
 	})
-	if err != nil {
-		return fail(err)
-	}
+	return err
+}
 
-	if sc := cfg.Chat.Slack; sc.Enabled() {
+// buildIntakes makes the chat platforms' intakes that are enabled.
+func (s *service) buildIntakes() error {
+	var err error
+	if sc := s.cfg.Chat.Slack; sc.Enabled() {
 		s.slack, err = slackapp.New(slackapp.Config{SigningSecret: sc.SigningSecret, BotToken: sc.BotToken,
-			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(cfg)},
-			s.registry, s.drone, deps.HTTPClient, log.With("part", "slack"),
-			slackapp.WithNow(deps.Now), slackapp.WithObserver(s.observeIntake))
+			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(s.cfg)},
+			s.registry, s.drone, s.deps.HTTPClient, s.log.With("part", "slack"),
+			slackapp.WithNow(s.deps.Now), slackapp.WithObserver(s.observeIntake))
 		if err != nil {
-			return fail(err)
+			return err
 		}
 	}
-	s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
-	if wc := cfg.Chat.WeCom; wc.Enabled() {
+	if wc := s.cfg.Chat.WeCom; wc.Enabled() {
 		s.wecom, err = wecomapp.New(wecomapp.Config{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, CorpID: wc.CorpID,
-			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(cfg)},
-			s.registry, deps.HTTPClient, log.With("part", "wecom"),
-			wecomapp.WithNow(deps.Now), wecomapp.WithObserver(s.observeIntake))
-		if err != nil {
-			return fail(err)
-		}
+			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(s.cfg)},
+			s.registry, s.deps.HTTPClient, s.log.With("part", "wecom"),
+			wecomapp.WithNow(s.deps.Now), wecomapp.WithObserver(s.observeIntake))
 	}
-	return s, nil
+	return err
 }
 
 // sinkFor resolves a destination: a configured sink by name, or a chat
