@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
 )
 
@@ -75,6 +77,7 @@ func (s *service) run(ctx context.Context) error {
 		}()
 	}
 	s.ready.Store(true)
+	s.logCallbackURLs()
 	s.log.Info("dronebot is running", "listen", pubLn.Addr().String(), "mode", s.cfg.Watch.Mode,
 		"sinks", len(s.sinks.sinks))
 
@@ -113,6 +116,25 @@ func (s *service) run(ctx context.Context) error {
 	wg.Wait()
 	s.log.Info("dronebot stopped")
 	return runErr
+}
+
+// logCallbackURLs tells the operator, once, which URLs to register with
+// Slack, WeCom and Drone, from server.public_url.
+func (s *service) logCallbackURLs() {
+	base := strings.TrimRight(s.cfg.Server.PublicURL, "/")
+	if base == "" {
+		return
+	}
+	if s.slack != nil && !s.cfg.Chat.Slack.SocketMode() {
+		s.log.Info("Slack app: slash command and interactivity URLs",
+			"commands", base+"/slack/commands", "interactions", base+"/slack/interactions")
+	}
+	if s.wecom != nil {
+		s.log.Info("WeCom app: receive-message URL", "url", base+"/wecom/callback")
+	}
+	if s.cfg.Watch.Mode == config.ModeWebhook {
+		s.log.Info("Drone: DRONE_WEBHOOK_ENDPOINT", "url", base+"/hooks/drone")
+	}
 }
 
 // pruneHistory keeps the build history to store.retention, checking daily.

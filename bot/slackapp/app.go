@@ -14,11 +14,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/drone"
 )
@@ -77,13 +77,7 @@ type App struct {
 	log     *slog.Logger
 	now     func() time.Time
 	observe func(route, result string)
-
-	inflight sync.WaitGroup
-	running  chan struct{} // one token per command running in the background
-	// follows is cancelled by Wait: followed builds are not watched across
-	// a restart.
-	follows     context.Context
-	stopFollows context.CancelFunc
+	jobs    *intake.Runner // commands and followed builds in the background
 }
 
 // New checks cfg and returns an App. hc is used for every outgoing request
@@ -105,10 +99,10 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 	if !strings.HasPrefix(cfg.APIURL, "https://") && !strings.HasPrefix(cfg.APIURL, "http://") {
 		return nil, fmt.Errorf("slack: api_url must be an http(s) URL")
 	}
-	cfg.AckTimeout = orDefault(cfg.AckTimeout, 2500*time.Millisecond)
-	cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, 2*time.Minute)
-	cfg.FollowEvery = orDefault(cfg.FollowEvery, 10*time.Second)
-	cfg.FollowLimit = orDefault(cfg.FollowLimit, 2*time.Hour)
+	cfg.AckTimeout = intake.OrDefault(cfg.AckTimeout, 2500*time.Millisecond)
+	cfg.ReplyTimeout = intake.OrDefault(cfg.ReplyTimeout, 2*time.Minute)
+	cfg.FollowEvery = intake.OrDefault(cfg.FollowEvery, 10*time.Second)
+	cfg.FollowLimit = intake.OrDefault(cfg.FollowLimit, 2*time.Hour)
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -119,7 +113,7 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 	safe.CheckRedirect = httpOnlyRedirects
 	a := &App{
 		cfg: cfg, reg: reg, drone: dc, hc: &safe, log: logger.With("component", "slack"),
-		now: time.Now, observe: func(string, string) {}, running: make(chan struct{}, maxRunning),
+		now: time.Now, observe: func(string, string) {},
 	}
 	for _, o := range opts {
 		o(a)
@@ -127,20 +121,14 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 	if cfg.BotToken != "" {
 		a.api = a.webAPI(cfg.BotToken)
 	}
-	a.follows, a.stopFollows = context.WithCancel(context.Background())
+	a.jobs = intake.NewRunner(intake.Config{Name: "slack", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: a.log,
+		Observe: a.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL})
 	return a, nil
 }
 
 func (a *App) webAPI(token string, opts ...slackapi.Option) *slackapi.Client {
 	opts = append([]slackapi.Option{slackapi.OptionAPIURL(a.cfg.APIURL), slackapi.OptionHTTPClient(a.hc)}, opts...)
 	return slackapi.New(token, opts...)
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // httpOnlyRedirects follows at most 3 redirects and never to a scheme other
@@ -163,63 +151,13 @@ func (a *App) Routes(mux *http.ServeMux) {
 
 // Wait stops following builds and waits until every in-flight reply has
 // been delivered, or ctx ends.
-func (a *App) Wait(ctx context.Context) error {
-	a.stopFollows()
-	done := make(chan struct{})
-	go func() {
-		a.inflight.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("slack: waiting for in-flight replies: %w", ctx.Err())
-	}
-}
+func (a *App) Wait(ctx context.Context) error { return a.jobs.Wait(ctx) }
 
 // guard bounds the time to read the request and answer it, and turns a
 // panic into a logged 500.
 func (a *App) guard(route string, h func(w http.ResponseWriter, r *http.Request) string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
-		w = sw
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack handler panicked", "route", route, "panic", fmt.Sprint(p))
-				a.observe(route, "panic")
-				if !sw.wrote {
-					http.Error(w, "internal error", http.StatusInternalServerError)
-				}
-			}
-		}()
-		rc := http.NewResponseController(w)
-		deadline := time.Now().Add(a.cfg.AckTimeout)
-		_ = rc.SetReadDeadline(deadline) // not every ResponseWriter supports deadlines
-		_ = rc.SetWriteDeadline(deadline)
-		a.observe(route, h(w, r))
-	})
+	return intake.Guard(route, a.cfg.AckTimeout, a.log, a.observe, h)
 }
-
-// statusWriter remembers whether the answer was started, so a panic after
-// it does not write a second status.
-type statusWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.wrote = true
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(p []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection's deadlines.
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // reject answers a refused request and logs one line without secrets.
 func (a *App) reject(w http.ResponseWriter, route string, rej *rejection) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/commands"
 )
 
@@ -21,32 +22,12 @@ type job struct {
 // start runs j in its own goroutine, detached from the request that brought
 // it, under ReplyTimeout. Wait waits for it.
 func (a *App) start(j job) {
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ReplyTimeout)
-		defer cancel()
-		// A burst of commands queues here rather than competing with the
-		// acknowledgements for CPU and flooding Drone.
-		select {
-		case a.running <- struct{}{}:
-			defer func() { <-a.running }()
-		case <-ctx.Done():
-			a.log.Warn("slack command not run: too many commands waiting", "route", j.route, "who", j.req.From.String())
-			a.observe(j.route, "overloaded")
-			return
-		}
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack reply panicked", "route", j.route, "panic", fmt.Sprint(p))
-				a.observe(j.route, "panic")
-				a.deliver(ctx, j, render(commands.Reply{
-					Text: "internal error: the command failed; the details are in the bot's log.", Level: commands.Error, Err: true,
-				}))
-			}
-		}()
-		a.run(ctx, j)
-	}()
+	a.jobs.Go(intake.Job{
+		Route:  j.route,
+		Who:    j.req.From.String(),
+		Run:    func(ctx context.Context) { a.run(ctx, j) },
+		Failed: func(ctx context.Context, reply commands.Reply) { a.deliver(ctx, j, render(reply)) },
+	})
 }
 
 func (a *App) run(ctx context.Context, j job) {
@@ -54,23 +35,13 @@ func (a *App) run(ctx context.Context, j job) {
 	follow := reply.Follow
 	if follow != nil && !reply.Err {
 		if note := a.followNote(j, follow); note != "" {
-			reply.Text = joinText(reply.Text, note)
+			reply.Text = intake.JoinText(reply.Text, note)
 		}
 	}
 	if !a.deliver(ctx, j, render(reply)) || follow == nil || reply.Err {
 		return
 	}
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack: following a build panicked", "repo", follow.Repo, "build", follow.Number, "panic", fmt.Sprint(p))
-				a.observe("follow", "panic")
-			}
-		}()
-		a.follow(j, follow)
-	}()
+	a.jobs.Follow(follow, func() { a.follow(j, follow) })
 }
 
 // deliver sends msg through the response_url while it lasts, else with the
@@ -89,20 +60,7 @@ func (a *App) deliver(ctx context.Context, j job, msg message) bool {
 	default:
 		err = errResponseURLSpent
 	}
-	if err != nil {
-		a.log.Error("slack reply not delivered", "route", j.route, "who", j.req.From.String(), "err", err)
-		a.observe(j.route, "delivery_failed")
-		return false
-	}
-	a.observe(j.route, "delivered")
-	return true
-}
-
-func joinText(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "\n" + b
+	return a.jobs.Delivered(j.route, err, "who", j.req.From.String())
 }
 
 // How a followed build's outcome reaches the conversation:
@@ -132,33 +90,26 @@ func (a *App) followNote(j job, f *commands.Follow) string {
 // follow waits for the build to finish and posts its outcome.
 func (a *App) follow(j job, f *commands.Follow) {
 	byToken := a.api != nil && j.channel != ""
-	var ctx context.Context
-	var cancel context.CancelFunc
+	var limit time.Duration
 	switch {
 	case byToken:
-		ctx, cancel = context.WithTimeout(a.follows, a.cfg.FollowLimit)
+		limit = a.cfg.FollowLimit
 	case j.respond.usable(a.now().Add(time.Minute)):
 		// Keep a minute of the response_url's life for the last word.
-		ctx, cancel = context.WithTimeout(a.follows, j.respond.expires.Add(-time.Minute).Sub(a.now()))
+		limit = j.respond.expires.Add(-time.Minute).Sub(a.now())
 	default:
 		return
 	}
-	defer cancel()
-	outcome, err := commands.WaitBuild(ctx, a.drone, f.Repo, f.Number, a.cfg.FollowEvery, a.cfg.DroneURL)
-	if a.follows.Err() != nil {
+	outcome, err := a.jobs.WaitBuild(a.drone, f, limit)
+	if errors.Is(err, intake.ErrStopped) {
 		return // shutting down: nothing half-said
+	}
+	if errors.Is(err, context.DeadlineExceeded) && !byToken {
+		outcome.Text = fmt.Sprintf("%s #%d is still running and I can't post its outcome later: no bot token; check /status %s %d.",
+			f.Repo, f.Number, f.Repo, f.Number)
 	}
 	sendCtx, cancelSend := context.WithTimeout(context.Background(), postTimeout)
 	defer cancelSend()
-	if err != nil {
-		a.log.Warn("slack: stopped following a build", "repo", f.Repo, "build", f.Number, "err", err)
-		text := fmt.Sprintf("I stopped watching %s #%d; check /status %s %d.", f.Repo, f.Number, f.Repo, f.Number)
-		if errors.Is(err, context.DeadlineExceeded) && !byToken {
-			text = fmt.Sprintf("%s #%d is still running and I can't post its outcome later: no bot token; check /status %s %d.",
-				f.Repo, f.Number, f.Repo, f.Number)
-		}
-		outcome = commands.Reply{Text: text, Level: commands.Warning, Public: true}
-	}
 	outcome.Public = true
 	msg := render(outcome)
 	var sendErr error
@@ -171,10 +122,5 @@ func (a *App) follow(j job, f *commands.Follow) {
 	} else {
 		sendErr = a.postResponse(sendCtx, j.respond, msg)
 	}
-	if sendErr != nil {
-		a.log.Error("slack: build outcome not delivered", "repo", f.Repo, "build", f.Number, "err", sendErr)
-		a.observe("follow", "delivery_failed")
-		return
-	}
-	a.observe("follow", "delivered")
+	a.jobs.Delivered("follow", sendErr, "repo", f.Repo, "build", f.Number)
 }

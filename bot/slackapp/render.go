@@ -7,6 +7,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/commands"
 )
 
@@ -40,7 +41,7 @@ type message struct {
 func render(r commands.Reply) message {
 	var head, body, tail []slackapi.Block
 	if r.Title != "" {
-		head = append(head, slackapi.NewHeaderBlock(plain(cutRunes(levelMark(r.Level)+r.Title, maxHeaderText))))
+		head = append(head, slackapi.NewHeaderBlock(plain(cutRunes(intake.LevelMark(r.Level)+r.Title, maxHeaderText))))
 	}
 	for _, chunk := range splitLines(escape(r.Text), maxSectionText) {
 		body = append(body, slackapi.NewSectionBlock(mrkdwn(chunk), nil, nil))
@@ -73,19 +74,6 @@ func render(r commands.Reply) message {
 		blocks = blocks[:maxBlocks]
 	}
 	return message{Blocks: blocks, Text: fallbackText(r), Public: r.Public}
-}
-
-// levelMark prefixes failures and warnings so they stand out in the header.
-func levelMark(l commands.Level) string {
-	switch l {
-	case commands.Error:
-		return "❌ "
-	case commands.Warning:
-		return "⚠️ "
-	case commands.Success:
-		return "✅ "
-	}
-	return ""
 }
 
 func fallbackText(r commands.Reply) string {

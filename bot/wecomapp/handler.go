@@ -8,12 +8,11 @@ package wecomapp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/notify/wecom"
@@ -82,11 +81,7 @@ type Handler struct {
 	now     func() time.Time
 	observe func(route, result string)
 	seen    *seenSet
-
-	inflight    sync.WaitGroup
-	running     chan struct{}
-	follows     context.Context
-	stopFollows context.CancelFunc
+	jobs    *intake.Runner // commands and followed builds in the background
 }
 
 // New checks cfg and returns a Handler. hc is used for the app API (nil: a
@@ -99,15 +94,15 @@ func New(cfg Config, reg *commands.Registry, hc *http.Client, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	cfg.FollowEvery = orDefault(cfg.FollowEvery, 10*time.Second)
-	cfg.FollowLimit = orDefault(cfg.FollowLimit, 2*time.Hour)
-	cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, 2*time.Minute)
-	cfg.MaxSkew = orDefault(cfg.MaxSkew, 5*time.Minute)
+	cfg.FollowEvery = intake.OrDefault(cfg.FollowEvery, 10*time.Second)
+	cfg.FollowLimit = intake.OrDefault(cfg.FollowLimit, 2*time.Hour)
+	cfg.ReplyTimeout = intake.OrDefault(cfg.ReplyTimeout, 2*time.Minute)
+	cfg.MaxSkew = intake.OrDefault(cfg.MaxSkew, 5*time.Minute)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{cfg: cfg, crypto: crypto, reg: reg, log: log.With("component", "wecom"), now: time.Now,
-		observe: func(string, string) {}, running: make(chan struct{}, maxRunning)}
+		observe: func(string, string) {}}
 	for _, o := range opts {
 		o(h)
 	}
@@ -121,15 +116,9 @@ func New(cfg Config, reg *commands.Registry, hc *http.Client, log *slog.Logger, 
 		}
 	}
 	h.seen = newSeenSet(dedupSize, dedupTTL)
-	h.follows, h.stopFollows = context.WithCancel(context.Background())
+	h.jobs = intake.NewRunner(intake.Config{Name: "wecom", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: h.log,
+		Observe: h.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL})
 	return h, nil
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // Routes registers GET and POST /wecom/callback.
@@ -140,58 +129,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 // Wait stops following builds and waits until every background reply has
 // been sent, or ctx ends.
-func (h *Handler) Wait(ctx context.Context) error {
-	h.stopFollows()
-	done := make(chan struct{})
-	go func() {
-		h.inflight.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wecom: waiting for in-flight replies: %w", ctx.Err())
-	}
-}
+func (h *Handler) Wait(ctx context.Context) error { return h.jobs.Wait(ctx) }
 
 // guard bounds reading and answering a request and turns a panic into a
 // logged 500.
 func (h *Handler) guard(route string, fn func(w http.ResponseWriter, r *http.Request) string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
-		defer func() {
-			if p := recover(); p != nil {
-				h.log.Error("wecom handler panicked", "route", route, "panic", fmt.Sprint(p))
-				h.observe(route, "panic")
-				if !sw.wrote {
-					http.Error(sw, "internal error", http.StatusInternalServerError)
-				}
-			}
-		}()
-		rc := http.NewResponseController(sw)
-		deadline := time.Now().Add(ackTimeout)
-		_ = rc.SetReadDeadline(deadline) // not every ResponseWriter supports deadlines
-		_ = rc.SetWriteDeadline(deadline)
-		h.observe(route, fn(sw, r))
-	})
+	return intake.Guard(route, ackTimeout, h.log, h.observe, fn)
 }
-
-// statusWriter remembers whether the answer was started.
-type statusWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.wrote = true
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(p []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection's deadlines.
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/wecom"
@@ -69,8 +70,8 @@ func orDone(text string) string {
 func renderHead(r commands.Reply) []string {
 	var lines []string
 	if r.Title != "" {
-		lines = append(lines, "**"+levelMark(r.Level)+oneLine(r.Title)+"**")
-	} else if mark := levelMark(r.Level); mark != "" && r.Text != "" {
+		lines = append(lines, "**"+intake.LevelMark(r.Level)+oneLine(r.Title)+"**")
+	} else if mark := intake.LevelMark(r.Level); mark != "" && r.Text != "" {
 		r.Text = mark + r.Text
 	}
 	if t := strings.TrimRight(r.Text, "\n"); t != "" {
@@ -115,18 +116,6 @@ func codeLines(code string) []string {
 		out[i] = "> " + notify.TruncateBytes(strings.TrimRight(l, "\r"), maxCodeLine, "…")
 	}
 	return out
-}
-
-func levelMark(l commands.Level) string {
-	switch l {
-	case commands.Error:
-		return "❌ "
-	case commands.Warning:
-		return "⚠️ "
-	case commands.Success:
-		return "✅ "
-	}
-	return ""
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,49 @@
+// Package intake is what every chat intake shares: the guard around each
+// HTTP route (deadlines, panic recovery, one observed result per request)
+// and the runner of background work (commands under a concurrency bound,
+// followed builds, graceful shutdown). The platform parts (signatures,
+// rendering, delivery) stay with each intake.
+package intake
+
+import (
+	"time"
+
+	"github.com/dronebot/dronebot/commands"
+)
+
+// FailedReply is what the asker is told when their command panicked: no
+// detail, which stays in the bot's log.
+func FailedReply() commands.Reply {
+	return commands.Reply{Text: "internal error: the command failed; the details are in the bot's log.",
+		Level: commands.Error, Err: true}
+}
+
+// JoinText puts b on a line after a, or alone when a is empty.
+func JoinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// LevelMark prefixes failures, warnings and successes so they stand out
+// in a reply's title.
+func LevelMark(l commands.Level) string {
+	switch l {
+	case commands.Error:
+		return "❌ "
+	case commands.Warning:
+		return "⚠️ "
+	case commands.Success:
+		return "✅ "
+	}
+	return ""
+}
+
+// OrDefault is d, or def when d is not set (zero or negative).
+func OrDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
