@@ -1,7 +1,6 @@
 package dingtalk
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,24 +12,14 @@ import (
 // stage's backoff covers that).
 const throttleBackoff = 60 * time.Second
 
-type answer struct {
-	ErrCode *int   `json:"errcode"`
-	ErrMsg  string `json:"errmsg"`
-}
-
 // check classifies DingTalk's answer: an HTTP status first, then errcode,
 // which is set even when the status is 200.
 func check(resp *notify.Response, now time.Time) error {
-	if err := notify.CheckResponse(resp, now); err != nil {
+	code, msg, err := notify.ErrcodeAnswer(resp, now)
+	if err != nil {
 		return err
 	}
-	var a answer
-	if err := json.Unmarshal(resp.Body, &a); err != nil || a.ErrCode == nil {
-		// HTTP 200 without DingTalk's answer: a proxy or captive page; the
-		// message may or may not have gone through.
-		return notify.Ambiguous(fmt.Errorf("unexpected answer: %s", notify.Snippet(resp.Body, 120)))
-	}
-	return classify(*a.ErrCode, a.ErrMsg)
+	return classify(code, msg)
 }
 
 // classify maps a robot errcode to a delivery class (DingTalk's custom robot documentation).

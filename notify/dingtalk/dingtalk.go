@@ -3,12 +3,10 @@
 package dingtalk
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -151,35 +149,9 @@ func encode(m *notify.Message) ([]byte, error) {
 		return "@" + a.Mentions.DingTalk
 	}}
 	title := notify.TruncateBytes(notify.Subject(m), maxTitleBytes, "…")
-	limit := MaxBodyBytes - 512
-	for range 8 {
-		p := &payload{MsgType: "markdown", Markdown: &markdown{Title: title, Text: notify.Markdown(m, limit, opts)}, At: mentions}
-		body, err := marshal(p)
-		if err != nil {
-			return nil, fmt.Errorf("encoding the message: %w", err)
-		}
-		if len(body) <= MaxBodyBytes {
-			return body, nil
-		}
-		// Escaping and structure grow with the text: shrink in proportion.
-		limit = limit * (MaxBodyBytes - 128) / len(body)
-		if limit <= 0 {
-			break
-		}
-	}
-	return nil, fmt.Errorf("the message does not fit in %d bytes", MaxBodyBytes)
-}
-
-// marshal is json.Marshal without HTML escaping, which would triple the
-// size of every < and > in a log line.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return notify.FitJSON(MaxBodyBytes, MaxBodyBytes-512, func(limit int) any {
+		return &payload{MsgType: "markdown", Markdown: &markdown{Title: title, Text: notify.Markdown(m, limit, opts)}, At: mentions}
+	})
 }
 
 // mentionsOf is the "at" object for the authors that asked to be

@@ -1,9 +1,6 @@
 package feishu
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/dronebot/dronebot/notify"
@@ -67,39 +64,15 @@ type payload struct {
 // the text, so it measures and tries again.
 func encode(m *notify.Message, format string, sig signature) ([]byte, error) {
 	limit := MaxBodyBytes - 1024
-	for range 8 {
+	return notify.FitJSON(MaxBodyBytes, limit, func(limit int) any {
 		p := &payload{signature: sig}
 		if format == FormatPost {
 			p.MsgType, p.Content = "post", postContent(m, limit)
 		} else {
 			p.MsgType, p.Card = "interactive", cardOf(m, limit)
 		}
-		body, err := marshal(p)
-		if err != nil {
-			return nil, fmt.Errorf("encoding the message: %w", err)
-		}
-		if len(body) <= MaxBodyBytes {
-			return body, nil
-		}
-		// Escaping and structure grow with the text: shrink in proportion.
-		limit = limit * (MaxBodyBytes - 128) / len(body)
-		if limit <= 0 {
-			break
-		}
-	}
-	return nil, fmt.Errorf("the message does not fit in %d bytes", MaxBodyBytes)
-}
-
-// marshal is json.Marshal without HTML escaping, which would triple the
-// size of every < and > in a log line.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+		return p
+	})
 }
 
 // cardOf is an interactive card: the subject in a header coloured by

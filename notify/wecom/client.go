@@ -16,11 +16,6 @@ var errTooLong = errors.New("content too long (errcode 40058)")
 // rateBackoff is how long to wait after errcode 45009: the window is a minute.
 const rateBackoff = 60 * time.Second
 
-type answer struct {
-	ErrCode *int   `json:"errcode"`
-	ErrMsg  string `json:"errmsg"`
-}
-
 // post sends one payload and classifies the answer by HTTP status and errcode.
 func (s *Sink) post(ctx context.Context, p *payload) error {
 	body, err := json.Marshal(p)
@@ -31,16 +26,11 @@ func (s *Sink) post(ctx context.Context, p *payload) error {
 	if err != nil {
 		return err
 	}
-	if err := notify.CheckResponse(resp, s.now()); err != nil {
+	code, msg, err := notify.ErrcodeAnswer(resp, s.now())
+	if err != nil {
 		return err
 	}
-	var a answer
-	if err := json.Unmarshal(resp.Body, &a); err != nil || a.ErrCode == nil {
-		// HTTP 200 without WeCom's answer: a proxy or captive page. The message
-		// may or may not have gone through.
-		return notify.Ambiguous(fmt.Errorf("unexpected answer: %s", notify.Snippet(resp.Body, 120)))
-	}
-	return classify(*a.ErrCode, a.ErrMsg)
+	return classify(code, msg)
 }
 
 // classify maps a robot errcode to a classified error.
