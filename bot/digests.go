@@ -107,12 +107,8 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 	if !c.noArgs("digest", rest) {
 		return exitUsage
 	}
-	cfg, rep, err := c.loadConfig(*path)
-	if err != nil || rep.HasErrors() {
-		printProblems(c.Stderr, rep)
-		if err != nil && len(rep.Problems) == 0 {
-			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		}
+	cfg, _ := c.usableConfig("digest", *path)
+	if cfg == nil {
 		return exitFail
 	}
 	logger := NewLogger(c.Stderr, cfg.Log)

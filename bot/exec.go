@@ -36,12 +36,8 @@ func execCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
 		return exitUsage
 	}
-	cfg, rep, err := c.loadConfig(*path)
-	if err != nil || rep.HasErrors() {
-		printProblems(c.Stderr, rep)
-		if err != nil && len(rep.Problems) == 0 {
-			fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
-		}
+	cfg, _ := c.usableConfig("exec", *path)
+	if cfg == nil {
 		return exitFail
 	}
 	if err := cfg.Runnable(); err != nil {

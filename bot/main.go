@@ -162,6 +162,21 @@ func (c *CLI) loadConfig(path string) (*config.Config, *config.Report, error) {
 	return config.Load(path, c.LookupEnv)
 }
 
+// usableConfig loads the configuration for a subcommand that needs one
+// without errors: on a problem it prints every problem to stderr and
+// returns nil. Warnings are the caller's to show.
+func (c *CLI) usableConfig(cmd, path string) (*config.Config, *config.Report) {
+	cfg, rep, err := c.loadConfig(path)
+	if err == nil && !rep.HasErrors() {
+		return cfg, rep
+	}
+	printProblems(c.Stderr, rep)
+	if err != nil && len(rep.Problems) == 0 {
+		fmt.Fprintf(c.Stderr, "dronebot %s: %v\n", cmd, err)
+	}
+	return nil, rep
+}
+
 // printProblems writes each problem as "file:line: error: message" or
 // "file:line: warning: message".
 func printProblems(w io.Writer, rep *config.Report) {

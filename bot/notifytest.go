@@ -23,9 +23,8 @@ func notifyTestCommand(ctx context.Context, c *CLI, args []string) int {
 		return exitUsage
 	}
 	name := rest[0]
-	cfg, rep, err := c.loadConfig(*path)
-	if err != nil || rep.HasErrors() {
-		printProblems(c.Stderr, rep)
+	cfg, _ := c.usableConfig("notify-test", *path)
+	if cfg == nil {
 		return exitFail
 	}
 	sc, ok := cfg.Sinks[name]

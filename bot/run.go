@@ -20,12 +20,8 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 	if !c.noArgs("run", rest) {
 		return exitUsage
 	}
-	cfg, rep, err := c.loadConfig(*path)
-	if err != nil || rep.HasErrors() {
-		printProblems(c.Stderr, rep)
-		if err != nil && len(rep.Problems) == 0 {
-			fmt.Fprintf(c.Stderr, "dronebot run: %v\n", err)
-		}
+	cfg, rep := c.usableConfig("run", *path)
+	if cfg == nil {
 		fmt.Fprintln(c.Stderr, "dronebot run: the configuration has errors; not starting")
 		return exitFail
 	}
