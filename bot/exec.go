@@ -55,12 +55,12 @@ func execCommand(ctx context.Context, c *CLI, args []string) int {
 	defer closeSubs()
 	reg := commands.NewRegistry(commands.Deps{Drone: dc, ACL: aclFromConfig(cfg.ACL), Subs: subs, Logger: logger,
 		Lang: cfg.Lang, DroneURL: droneUIURL(cfg), Masker: logtext.NewMasker(cfg.Secrets()...)})
-	return runOne(ctx, c, reg, dc, droneUIURL(cfg), from, text, *wait)
+	return runOne(ctx, c, reg, dc, droneUIURL(cfg), cfg.Lang, from, text, *wait)
 }
 
 // runOne runs text as from, prints the reply, and with wait follows a
 // started build to its end. The exit code says whether all went well.
-func runOne(ctx context.Context, c *CLI, reg *commands.Registry, dc drone.Client, droneURL string,
+func runOne(ctx context.Context, c *CLI, reg *commands.Registry, dc drone.Client, droneURL, lang string,
 	from commands.Identity, text string, wait bool) int {
 	reply := reg.Run(ctx, commands.Request{Text: text, From: from,
 		Conversation: commands.Conversation{Platform: "cli", ID: from.ID}, TailLines: 50})
@@ -71,7 +71,7 @@ func runOne(ctx context.Context, c *CLI, reg *commands.Registry, dc drone.Client
 	if !wait || reply.Follow == nil {
 		return exitOK
 	}
-	outcome, err := commands.WaitBuild(ctx, dc, reply.Follow.Repo, reply.Follow.Number, 3*time.Second, droneURL)
+	outcome, err := commands.WaitBuildIn(ctx, dc, reply.Follow.Repo, reply.Follow.Number, 3*time.Second, droneURL, lang)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
 		return exitFail

@@ -154,7 +154,7 @@ func (s *service) buildIntakes() error {
 	var err error
 	if sc := s.cfg.Chat.Slack; sc.Enabled() {
 		s.slack, err = slackapp.New(slackapp.Config{SigningSecret: sc.SigningSecret, BotToken: sc.BotToken,
-			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(s.cfg)},
+			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(s.cfg), Lang: s.cfg.Lang},
 			s.registry, s.drone, s.deps.HTTPClient, s.log.With("part", "slack"),
 			slackapp.WithNow(s.deps.Now), slackapp.WithObserver(s.observeIntake))
 		if err != nil {
@@ -163,7 +163,7 @@ func (s *service) buildIntakes() error {
 	}
 	if wc := s.cfg.Chat.WeCom; wc.Enabled() {
 		s.wecom, err = wecomapp.New(wecomapp.Config{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, CorpID: wc.CorpID,
-			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(s.cfg)},
+			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(s.cfg), Lang: s.cfg.Lang},
 			s.registry, s.deps.HTTPClient, s.log.With("part", "wecom"),
 			wecomapp.WithNow(s.deps.Now), wecomapp.WithObserver(s.observeIntake))
 	}

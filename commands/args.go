@@ -22,7 +22,7 @@ var globPart = regexp.MustCompile(`^[A-Za-z0-9_.*?\[\]-]+$`)
 func checkSlug(s string) error {
 	owner, name, ok := strings.Cut(s, "/")
 	if !ok || !slugPart.MatchString(owner) || !slugPart.MatchString(name) || strings.Contains(s, "..") {
-		return usagef("%q is not a repository (write owner/name)", shorten(s, 60))
+		return usagef(msgNotRepo, shorten(s, 60))
 	}
 	return nil
 }
@@ -34,10 +34,10 @@ func checkRepoGlob(s string) error {
 	}
 	owner, name, ok := strings.Cut(s, "/")
 	if !ok || !globPart.MatchString(owner) || !globPart.MatchString(name) || strings.Contains(s, "..") {
-		return usagef("%q is not a repository or glob (write owner/name or owner/*)", shorten(s, 60))
+		return usagef(msgNotRepoGlob, shorten(s, 60))
 	}
 	if _, err := path.Match(s, ""); err != nil {
-		return usagef("%q is not a valid glob", shorten(s, 60))
+		return usagef(msgBadGlob, shorten(s, 60))
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
 func parseBuildNumber(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || n < 1 {
-		return 0, usagef("%q is not a build number", shorten(s, 30))
+		return 0, usagef(msgNotBuildNumber, shorten(s, 30))
 	}
 	return n, nil
 }
@@ -57,7 +57,7 @@ func parseBuildNumber(s string) (int64, error) {
 // from the front of pos and returns the arguments after them.
 func takeRepoBuild(pos []string) (slug string, n int64, rest []string, err error) {
 	if len(pos) == 0 {
-		return "", 0, nil, usagef("")
+		return "", 0, nil, usagef(msgNone)
 	}
 	slug, rest = pos[0], pos[1:]
 	if s, num, ok := strings.Cut(slug, "#"); ok {
@@ -68,7 +68,7 @@ func takeRepoBuild(pos []string) (slug string, n int64, rest []string, err error
 		return "", 0, nil, err
 	}
 	if len(rest) == 0 {
-		return "", 0, nil, usagef("a build number is needed")
+		return "", 0, nil, usagef(msgNeedBuildNumber)
 	}
 	n, err = parseBuildNumber(rest[0])
 	if err != nil {
@@ -115,21 +115,17 @@ func (r *Registry) explainNotFound(ctx context.Context, err error, slug string, 
 		return err
 	}
 	if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-		return &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+		return fail(Error, err, msgUnknownRepo, slug)
 	}
-	return &sentenceError{sentence: fmt.Sprintf("no such build: %s has no build #%d.", slug, n), level: Error, cause: err}
+	return fail(Error, err, msgNoSuchBuild, slug, n)
 }
 
 // explainRepoNotFound handles a not-found answer to a repository call.
 func explainRepoNotFound(err error, slug string) error {
 	if drone.IsNotFound(err) {
-		return &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+		return fail(Error, err, msgUnknownRepo, slug)
 	}
 	return err
-}
-
-func unknownRepo(slug string) string {
-	return fmt.Sprintf("unknown repository %s (/repos --all syncs the list from the forge).", slug)
 }
 
 // getBuild fetches build n with its stages, explaining a not-found answer.

@@ -18,14 +18,14 @@ var targetName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 func checkBranch(s string) error {
 	if !branchName.MatchString(s) || strings.Contains(s, "..") || strings.HasPrefix(s, "-") {
-		return usagef("%q is not a branch name", shorten(s, 60))
+		return usagef(msgNotBranch, shorten(s, 60))
 	}
 	return nil
 }
 
 func parseBuild(r *Registry, a Args, _ Request) (call, error) {
 	if len(a.Positional) == 0 || len(a.Positional) > 2 {
-		return call{}, usagef("")
+		return call{}, usagef(msgNone)
 	}
 	slug, branch := a.Positional[0], ""
 	if err := checkSlug(slug); err != nil {
@@ -56,27 +56,28 @@ func (r *Registry) runBuild(ctx context.Context, slug, branch string, params map
 		Links:  r.buildLinks(slug, b.Number),
 		Follow: &Follow{Repo: slug, Number: b.Number},
 	}
+	p := r.say
 	on := b.Branch()
 	if on == "" {
 		on = branch
 	}
 	if v08 && b.Parent > 0 {
-		reply.Text = fmt.Sprintf("re-ran #%d (%s) as #%d", b.Parent, shortCommit(b.Commit), b.Number)
-		if on != "" {
-			reply.Text += " on " + on
-		}
-		reply.Text += "; Drone 0.8 cannot start a new build, so the branch's latest one runs again."
+		reply.Text = p.f(msgReran, b.Parent, shortCommit(b.Commit), b.Number)
 	} else {
-		reply.Text = fmt.Sprintf("started %s #%d", slug, b.Number)
-		if on != "" {
-			reply.Text += " on " + on
-		}
-		reply.Text += "."
+		reply.Text = p.f(msgStarted, slug, b.Number)
+	}
+	if on != "" {
+		reply.Text += p.f(msgOnBranch, on)
+	}
+	if v08 && b.Parent > 0 {
+		reply.Text += p.f(msgRerunWhy)
+	} else {
+		reply.Text += p.f(msgPeriod)
 	}
 	reply.Title = fmt.Sprintf("%s #%d", slug, b.Number)
 	if keys := sortedKeys(params); len(keys) > 0 {
 		// Only the names: values may be secrets and the reply is public.
-		reply.Fields = append(reply.Fields, Field{Name: "Parameters", Value: strings.Join(keys, ", ")})
+		reply.Fields = append(reply.Fields, Field{Name: p.f(msgParameters), Value: strings.Join(keys, ", ")})
 	}
 	return reply, nil
 }
@@ -91,7 +92,7 @@ func (r *Registry) explainCreate(ctx context.Context, err error, slug, branch st
 	}
 	repo, rerr := r.deps.Drone.Repo(ctx, slug)
 	if drone.IsNotFound(rerr) {
-		return &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+		return fail(Error, err, msgUnknownRepo, slug)
 	}
 	if rerr != nil {
 		return err
@@ -100,9 +101,9 @@ func (r *Registry) explainCreate(ctx context.Context, err error, slug, branch st
 		branch = repo.DefaultBranch
 	}
 	if v08 {
-		return &sentenceError{sentence: fmt.Sprintf("branch %s has no build to re-run.", branch), level: Error, cause: err}
+		return fail(Error, err, msgNoBuildToRerun, branch)
 	}
-	return &sentenceError{sentence: fmt.Sprintf("Drone could not build branch %s of %s (unknown branch, or no .drone.yml on it).", branch, slug), level: Error, cause: err}
+	return fail(Error, err, msgCannotBuildBranch, branch, slug)
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -120,7 +121,7 @@ func parseRestart(r *Registry, a Args, _ Request) (call, error) {
 		return call{}, err
 	}
 	if len(rest) > 0 {
-		return call{}, usagef("unexpected %q", shorten(rest[0], 30))
+		return call{}, usagef(msgUnexpected, shorten(rest[0], 30))
 	}
 	return call{repo: slug, run: func(ctx context.Context) (Reply, error) {
 		b, err := r.deps.Drone.RestartBuild(ctx, slug, n, a.Params)
@@ -129,7 +130,7 @@ func parseRestart(r *Registry, a Args, _ Request) (call, error) {
 		}
 		return Reply{
 			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
-			Text:   fmt.Sprintf("restarted %s #%d as #%d.", slug, n, b.Number),
+			Text:   r.say.f(msgRestarted, slug, n, b.Number),
 			Level:  Success,
 			Links:  r.buildLinks(slug, b.Number),
 			Follow: &Follow{Repo: slug, Number: b.Number},
@@ -143,23 +144,23 @@ func parsePromote(r *Registry, a Args, _ Request) (call, error) {
 		return call{}, err
 	}
 	if len(rest) != 1 {
-		return call{}, usagef("one TARGET is needed")
+		return call{}, usagef(msgOneTarget)
 	}
 	target := rest[0]
 	if !targetName.MatchString(target) {
-		return call{}, usagef("%q is not a target name", shorten(target, 30))
+		return call{}, usagef(msgNotTarget, shorten(target, 30))
 	}
 	return call{repo: slug, run: func(ctx context.Context) (Reply, error) {
 		b, err := r.deps.Drone.PromoteBuild(ctx, slug, n, target, a.Params)
 		if drone.KindOf(err) == drone.KindNotImplemented {
-			return Reply{}, &sentenceError{sentence: "/promote is not available on this Drone edition.", level: Error, cause: err}
+			return Reply{}, fail(Error, err, msgPromoteNotOnEdition)
 		}
 		if err != nil {
 			return Reply{}, r.explainNotFound(ctx, fmt.Errorf("promote: %w", err), slug, n)
 		}
 		return Reply{
 			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
-			Text:   fmt.Sprintf("promoted %s #%d to %s as #%d.", slug, n, target, b.Number),
+			Text:   r.say.f(msgPromoted, slug, n, target, b.Number),
 			Level:  Success,
 			Links:  r.buildLinks(slug, b.Number),
 			Follow: &Follow{Repo: slug, Number: b.Number},

@@ -13,7 +13,7 @@ func parseCancel(r *Registry, a Args, _ Request) (call, error) {
 		return call{}, err
 	}
 	if len(rest) > 0 || len(a.Params) > 0 {
-		return call{}, usagef("unexpected arguments after the build number")
+		return call{}, usagef(msgUnexpectedAfterNumber)
 	}
 	return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runCancel(ctx, slug, n) }}, nil
 }
@@ -26,20 +26,20 @@ func (r *Registry) runCancel(ctx context.Context, slug string, n int64) (Reply, 
 		return Reply{}, err
 	}
 	if b.Status.Done() {
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("%s #%d already finished (%s); nothing to cancel.", slug, n, b.Status), level: Warning}
+		return Reply{}, fail(Warning, nil, msgAlreadyFinished, slug, n, b.Status)
 	}
 	v08, err := r.isV08(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
 	if v08 && b.Status == drone.StatusPending {
-		return Reply{}, &sentenceError{sentence: "Drone 0.8 cannot cancel a queued build.", level: Error}
+		return Reply{}, fail(Error, nil, msgV08NoCancelQueued)
 	}
 	if err := r.deps.Drone.CancelBuild(ctx, slug, n); err != nil {
 		return Reply{}, r.explainNotFound(ctx, fmt.Errorf("cancel: %w", err), slug, n)
 	}
 	return Reply{
-		Text:  fmt.Sprintf("cancelled %s #%d.", slug, n),
+		Text:  r.say.f(msgCancelledBuild, slug, n),
 		Level: Success,
 		Links: r.buildLinks(slug, n),
 	}, nil
@@ -52,7 +52,7 @@ func parseGate(approve bool) func(*Registry, Args, Request) (call, error) {
 			return call{}, err
 		}
 		if len(rest) > 0 || len(a.Params) > 0 {
-			return call{}, usagef("unexpected arguments after the build number")
+			return call{}, usagef(msgUnexpectedAfterNumber)
 		}
 		return call{repo: slug, run: func(ctx context.Context) (Reply, error) {
 			return r.runGate(ctx, slug, n, approve)
@@ -66,20 +66,20 @@ func (r *Registry) runGate(ctx context.Context, slug string, n int64, approve bo
 		return Reply{}, err
 	}
 	if !isBlocked(b) {
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("%s #%d is not waiting for approval (it is %s).", slug, n, b.Status), level: Warning}
+		return Reply{}, fail(Warning, nil, msgNotBlocked, slug, n, b.Status)
 	}
-	verb := "approved"
+	verb, done := "approved", msgApproved
 	if approve {
 		err = r.deps.Drone.ApproveBuild(ctx, slug, n)
 	} else {
-		verb = "declined"
+		verb, done = "declined", msgDeclined
 		err = r.deps.Drone.DeclineBuild(ctx, slug, n)
 	}
 	if err != nil {
 		return Reply{}, r.explainNotFound(ctx, fmt.Errorf("%s: %w", verb, err), slug, n)
 	}
 	reply := Reply{
-		Text:  fmt.Sprintf("%s %s #%d.", verb, slug, n),
+		Text:  r.say.f(done, slug, n),
 		Level: Success,
 		Links: r.buildLinks(slug, n),
 	}

@@ -8,7 +8,7 @@ import (
 
 func parseHelp(r *Registry, a Args, _ Request) (call, error) {
 	if len(a.Positional) > 1 {
-		return call{}, usagef("one command at a time")
+		return call{}, usagef(msgOneCommand)
 	}
 	if len(a.Positional) == 0 {
 		return call{run: func(context.Context) (Reply, error) { return r.helpAll(), nil }}, nil
@@ -17,15 +17,14 @@ func parseHelp(r *Registry, a Args, _ Request) (call, error) {
 	cmd, ok := r.commands[name]
 	if !ok {
 		return call{run: func(context.Context) (Reply, error) {
-			reply := r.unknown(name)
-			return reply, &sentenceError{sentence: reply.Text, level: Error}
+			return Reply{}, &sentenceError{msg: r.unknown(name), level: Error}
 		}}, nil
 	}
 	return call{run: func(context.Context) (Reply, error) {
 		return Reply{
 			Title:  cmd.Usage,
 			Text:   cmd.Help,
-			Fields: []Field{{Name: "Class", Value: cmd.Class.String()}},
+			Fields: []Field{{Name: r.say.f(msgClass), Value: cmd.Class.String()}},
 		}, nil
 	}}, nil
 }
@@ -35,6 +34,6 @@ func (r *Registry) helpAll() Reply {
 	for _, c := range r.Commands() {
 		fmt.Fprintf(&b, "%s\n    %s\n", c.Usage, c.Help)
 	}
-	b.WriteString("/drone <command> works too. N may be written 42 or #42. /help <command> explains one command.")
-	return Reply{Title: "dronebot commands", Text: b.String()}
+	b.WriteString(r.say.f(msgHelpFooter))
+	return Reply{Title: r.say.f(msgHelpTitle), Text: b.String()}
 }

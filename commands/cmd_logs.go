@@ -18,7 +18,7 @@ func parseLogs(r *Registry, a Args, req Request) (call, error) {
 		return call{}, err
 	}
 	if len(rest) > 1 || len(a.Params) > 0 {
-		return call{}, usagef("one step at a time")
+		return call{}, usagef(msgOneStep)
 	}
 	step := ""
 	if len(rest) == 1 {
@@ -48,19 +48,19 @@ func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want strin
 	name := stage.Name + "/" + step.Name
 	switch step.Status {
 	case drone.StatusRunning:
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("log not available yet: step %s is still running.", name), level: Warning}
+		return Reply{}, fail(Warning, nil, msgStepRunning, name)
 	case drone.StatusPending, drone.StatusWaiting, drone.StatusBlocked, "":
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("log not available yet: step %s has not started.", name), level: Warning}
+		return Reply{}, fail(Warning, nil, msgStepNotStarted, name)
 	case drone.StatusSkipped:
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("step %s was skipped, so it has no log.", name), level: Warning}
+		return Reply{}, fail(Warning, nil, msgStepSkipped, name)
 	}
 	tail, err := r.deps.Drone.LogTail(ctx, slug, n, drone.StepRef{Stage: stage.Number, Step: step.Number},
 		drone.TailOptions{Lines: lines, Mark: logtext.IsErrorLine})
 	switch {
 	case drone.KindOf(err) == drone.KindLogNotReady:
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("log not available yet for step %s.", name), level: Warning, cause: err}
+		return Reply{}, fail(Warning, err, msgLogNotReadyFor, name)
 	case drone.IsNotFound(err):
-		return Reply{}, &sentenceError{sentence: fmt.Sprintf("Drone has no stored log for step %s.", name), level: Warning, cause: err}
+		return Reply{}, fail(Warning, err, msgNoStoredLog, name)
 	case err != nil:
 		return Reply{}, fmt.Errorf("log of %s: %w", name, err)
 	}
@@ -68,9 +68,10 @@ func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want strin
 }
 
 func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, step *drone.Step, tail *drone.LogTail) Reply {
+	p := r.say
 	title := fmt.Sprintf("%s #%d · %s/%s: %s", slug, b.Number, stage.Name, step.Name, step.Status)
 	if step.Status.Failed() || step.ExitCode != 0 {
-		title += fmt.Sprintf(", exit code %d", step.ExitCode)
+		title += p.f(msgExitCode, step.ExitCode)
 	}
 	cleaned := make([]string, len(tail.Lines))
 	for i, l := range tail.Lines {
@@ -80,23 +81,23 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	var text string
 	switch {
 	case tail.Total == 0 && len(tail.Lines) == 0:
-		text = "the log is empty."
+		text = p.f(msgLogEmpty)
 	case len(tail.Lines) < tail.Total:
-		text = fmt.Sprintf("last %d of %d lines", len(tail.Lines), tail.Total)
+		text = p.f(msgLogLastOf, len(tail.Lines), tail.Total)
 	case len(tail.Lines) == 1:
-		text = "the whole log (1 line)"
+		text = p.f(msgLogWholeOne)
 	default:
-		text = fmt.Sprintf("the whole log (%d lines)", len(tail.Lines))
+		text = p.f(msgLogWhole, len(tail.Lines))
 	}
 	if tail.Marked != "" && tail.MarkedLine > 0 {
-		text += fmt.Sprintf("; first error-looking line (line %d): %s", tail.MarkedLine, shorten(r.masker.Mask(logtext.Clean(tail.Marked)), 200))
+		text += p.f(msgLogFirstError, tail.MarkedLine, shorten(r.masker.Mask(logtext.Clean(tail.Marked)), 200))
 	}
 	return Reply{
 		Title:   title,
 		Text:    text,
 		Code:    strings.Join(cleaned, "\n"),
 		Links:   r.buildLinks(slug, b.Number),
-		Buttons: buttonsFor(slug, b),
+		Buttons: buttonsFor(p, slug, b),
 		Level:   statusLevel(step.Status),
 	}
 }
@@ -112,9 +113,9 @@ func pickStep(b *drone.Build, want string) (*drone.Stage, *drone.Step, error) {
 			return st, step, nil
 		}
 		if b.Error != "" {
-			return nil, nil, &sentenceError{sentence: fmt.Sprintf("build #%d errored before any step ran: %s", b.Number, shorten(strings.TrimSpace(b.Error), 300)), level: Error}
+			return nil, nil, fail(Error, nil, msgErroredBeforeSteps, b.Number, shorten(strings.TrimSpace(b.Error), 300))
 		}
-		return nil, nil, &sentenceError{sentence: fmt.Sprintf("build #%d has no steps yet.", b.Number), level: Warning}
+		return nil, nil, fail(Warning, nil, msgNoStepsYet, b.Number)
 	}
 	stageName, stepName, qualified := strings.Cut(want, "/")
 	if !qualified {
@@ -145,14 +146,16 @@ func pickStep(b *drone.Build, want string) (*drone.Stage, *drone.Step, error) {
 	}
 	switch len(hits) {
 	case 0:
-		return nil, nil, &sentenceError{sentence: fmt.Sprintf("build #%d has no step %s; its steps are %s.", b.Number, shorten(want, 60), stepNames(b)), level: Error}
+		return nil, nil, fail(Error, nil, msgNoStep, b.Number, shorten(want, 60), stepNames(b))
 	case 1:
 		return hits[0].stage, hits[0].step, nil
 	}
-	return nil, nil, &sentenceError{sentence: fmt.Sprintf("step %s is in more than one stage of build #%d; write stage/step (%s).", shorten(want, 60), b.Number, stepNames(b)), level: Error}
+	return nil, nil, fail(Error, nil, msgAmbiguousStep, shorten(want, 60), b.Number, stepNames(b))
 }
 
-func stepNames(b *drone.Build) string {
+// stepNames lists the build's steps as stage/step, or is the message for
+// none.
+func stepNames(b *drone.Build) any {
 	var names []string
 	for _, st := range b.Stages {
 		for _, step := range st.Steps {
@@ -160,7 +163,7 @@ func stepNames(b *drone.Build) string {
 		}
 	}
 	if len(names) == 0 {
-		return "none"
+		return say(msgNoSteps)
 	}
 	return strings.Join(names, ", ")
 }

@@ -14,7 +14,7 @@ const maxListed = 50
 
 func parseRepos(r *Registry, a Args, _ Request) (call, error) {
 	if len(a.Positional) > 1 {
-		return call{}, usagef("one filter at a time")
+		return call{}, usagef(msgOneFilter)
 	}
 	filter := ""
 	if len(a.Positional) == 1 {
@@ -42,31 +42,40 @@ func (r *Registry) runRepos(ctx context.Context, filter string, all bool) (Reply
 	}
 	sort.Slice(shown, func(i, j int) bool { return shown[i].Slug < shown[j].Slug })
 
-	kind := "active repositories"
-	if all {
-		kind = "repositories"
-	}
+	p := r.say
 	if len(shown) == 0 {
-		text := "no " + kind
-		if filter != "" {
-			text += " match " + filter
+		var text string
+		switch {
+		case filter == "" && all:
+			text = p.f(msgNoRepos)
+		case filter == "":
+			text = p.f(msgNoActive)
+		case all:
+			text = p.f(msgNoReposMatch, filter)
+		default:
+			text = p.f(msgNoActiveMatch, filter)
 		}
 		if !all {
-			text += "; /repos --all lists inactive ones too"
+			text += p.f(msgAllHint)
 		}
-		return Reply{Text: text + ".", Level: Warning}, nil
+		return Reply{Text: text + p.f(msgPeriod), Level: Warning}, nil
 	}
 	var b strings.Builder
 	for i, repo := range shown {
 		if i == maxListed {
-			fmt.Fprintf(&b, "… and %d more; narrow the list with a filter.\n", len(shown)-maxListed)
+			b.WriteString(p.f(msgMoreRepos, len(shown)-maxListed))
+			b.WriteByte('\n')
 			break
 		}
-		b.WriteString(repoLine(repo, all))
+		b.WriteString(repoLine(p, repo, all))
 		b.WriteByte('\n')
 	}
+	title := msgReposActive
+	if all {
+		title = msgReposAll
+	}
 	return Reply{
-		Title: fmt.Sprintf("%d %s", len(shown), kind),
+		Title: p.f(title, len(shown)),
 		Text:  strings.TrimRight(b.String(), "\n"),
 	}, nil
 }
@@ -81,24 +90,23 @@ func matchesFilter(filter, slug string) bool {
 	return strings.Contains(strings.ToLower(slug), strings.ToLower(filter))
 }
 
-func repoLine(repo *drone.Repo, all bool) string {
-	line := repo.Slug
+func repoLine(p *phrases, repo *drone.Repo, all bool) string {
 	if all && !repo.Active {
-		return line + " (inactive)"
+		return p.f(msgRepoInactive, repo.Slug)
 	}
 	if b := repo.Build; b != nil && b.Number > 0 {
-		return fmt.Sprintf("%s %s #%d %s on %s", statusMark(b.Status), repo.Slug, b.Number, b.Status, b.Branch())
+		return p.f(msgRepoBuild, statusMark(b.Status), repo.Slug, b.Number, b.Status, b.Branch())
 	}
 	if all {
-		return line + " (active)"
+		return p.f(msgRepoActive, repo.Slug)
 	}
-	return line + " (no build yet)"
+	return p.f(msgRepoNoBuild, repo.Slug)
 }
 
 func parseActivate(enable bool) func(*Registry, Args, Request) (call, error) {
 	return func(r *Registry, a Args, _ Request) (call, error) {
 		if len(a.Positional) != 1 || len(a.Params) > 0 {
-			return call{}, usagef("")
+			return call{}, usagef(msgNone)
 		}
 		slug := a.Positional[0]
 		if err := checkSlug(slug); err != nil {
@@ -112,18 +120,18 @@ func parseActivate(enable bool) func(*Registry, Args, Request) (call, error) {
 
 func (r *Registry) runActivate(ctx context.Context, slug string, enable bool) (Reply, error) {
 	var err error
-	verb := "activated"
+	verb, done := "activated", msgActivated
 	if enable {
 		_, err = r.deps.Drone.EnableRepo(ctx, slug)
 	} else {
-		verb = "deactivated"
+		verb, done = "deactivated", msgDeactivated
 		_, err = r.deps.Drone.DisableRepo(ctx, slug)
 	}
 	switch {
 	case drone.KindOf(err) == drone.KindConflict && enable:
-		return Reply{}, &sentenceError{sentence: slug + " is already active.", level: Warning, cause: err}
+		return Reply{}, fail(Warning, err, msgAlreadyActive, slug)
 	case err != nil:
 		return Reply{}, explainRepoNotFound(fmt.Errorf("%s %s: %w", verb, slug, err), slug)
 	}
-	return Reply{Text: fmt.Sprintf("%s %s.", verb, slug), Level: Success}, nil
+	return Reply{Text: r.say.f(done, slug), Level: Success}, nil
 }

@@ -11,7 +11,7 @@ import (
 func parseStatus(r *Registry, a Args, _ Request) (call, error) {
 	pos := a.Positional
 	if len(pos) == 0 || len(pos) > 2 || len(a.Params) > 0 {
-		return call{}, usagef("")
+		return call{}, usagef(msgNone)
 	}
 	if len(pos) == 1 && !strings.Contains(pos[0], "#") {
 		slug := pos[0]
@@ -25,7 +25,7 @@ func parseStatus(r *Registry, a Args, _ Request) (call, error) {
 		return call{}, err
 	}
 	if len(rest) > 0 {
-		return call{}, usagef("unexpected %q", shorten(rest[0], 30))
+		return call{}, usagef(msgUnexpected, shorten(rest[0], 30))
 	}
 	return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, n) }}, nil
 }
@@ -49,9 +49,9 @@ func (r *Registry) latestBuild(ctx context.Context, slug string) (*drone.Build, 
 	b, err := r.deps.Drone.LatestBuild(ctx, slug, "")
 	if err != nil && drone.IsNotFound(err) {
 		if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-			return nil, &sentenceError{sentence: unknownRepo(slug), level: Error, cause: err}
+			return nil, fail(Error, err, msgUnknownRepo, slug)
 		}
-		return nil, &sentenceError{sentence: fmt.Sprintf("%s has no build on its default branch yet.", slug), level: Warning, cause: err}
+		return nil, fail(Warning, err, msgNoDefaultBuild, slug)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("latest build: %w", err)
@@ -66,20 +66,20 @@ func (r *Registry) latestBuild(ctx context.Context, slug string) (*drone.Build, 
 }
 
 func (r *Registry) statusReply(slug string, b *drone.Build) Reply {
-	now := r.deps.Now()
-	text := stepLines(b, now)
+	now, p := r.deps.Now(), r.say
+	text := stepLines(p, b, now)
 	if b.Error != "" {
-		text = strings.TrimSpace("error: " + shorten(strings.TrimSpace(b.Error), 300) + "\n" + text)
+		text = strings.TrimSpace(p.f(msgErrorPrefix, shorten(strings.TrimSpace(b.Error), 300)) + "\n" + text)
 	}
 	if text == "" {
-		text = "no stage has started yet."
+		text = p.f(msgNoStageYet)
 	}
 	return Reply{
 		Title:   fmt.Sprintf("%s #%d: %s", slug, b.Number, b.Status),
 		Text:    text,
-		Fields:  buildFields(b, now),
+		Fields:  buildFields(p, b, now),
 		Links:   r.buildLinks(slug, b.Number),
-		Buttons: buttonsFor(slug, b),
+		Buttons: buttonsFor(p, slug, b),
 		Level:   statusLevel(b.Status),
 	}
 }

@@ -19,7 +19,7 @@ var outcomeSets = map[string][]string{
 
 func parseSubscribe(r *Registry, a Args, req Request) (call, error) {
 	if len(a.Positional) == 0 || len(a.Positional) > 3 || len(a.Params) > 0 {
-		return call{}, usagef("")
+		return call{}, usagef(msgNone)
 	}
 	repos := a.Positional[0]
 	if err := checkRepoGlob(repos); err != nil {
@@ -32,10 +32,10 @@ func parseSubscribe(r *Registry, a Args, req Request) (call, error) {
 			continue
 		}
 		if branch != "" || on != "" {
-			return call{}, usagef("unexpected %q", shorten(arg, 30))
+			return call{}, usagef(msgUnexpected, shorten(arg, 30))
 		}
 		if !branchGlob.MatchString(arg) || strings.Contains(arg, "..") {
-			return call{}, usagef("%q is not a branch or branch glob", shorten(arg, 60))
+			return call{}, usagef(msgNotBranchGlob, shorten(arg, 60))
 		}
 		branch = arg
 	}
@@ -43,7 +43,7 @@ func parseSubscribe(r *Registry, a Args, req Request) (call, error) {
 		on = "failure"
 	}
 	if req.Conversation.ID == "" {
-		return call{}, failf("this conversation cannot receive alerts.")
+		return call{}, fail(Error, nil, msgCannotReceive)
 	}
 	return call{repo: repos, run: func(ctx context.Context) (Reply, error) {
 		return r.runSubscribe(ctx, req.Conversation, req.From, repos, branch, on)
@@ -76,23 +76,23 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Ident
 	if err != nil {
 		return Reply{}, fmt.Errorf("store subscription: %w", err)
 	}
+	p := r.say
 	return Reply{
-		Text: fmt.Sprintf("subscribed (#%d): this conversation gets the %s alerts of %s on %s.",
-			sub.ID, strings.Join(sub.On, " and "), repos, branchesText(sub.Branches)),
+		Text:  p.f(msgSubscribed, sub.ID, strings.Join(sub.On, p.f(msgAnd)), repos, branchesText(p, sub.Branches)),
 		Level: Success,
 	}, nil
 }
 
-func branchesText(branches []string) string {
+func branchesText(p *phrases, branches []string) string {
 	if len(branches) == 1 && branches[0] == "*" {
-		return "every branch"
+		return p.f(msgEveryBranch)
 	}
-	return "branch " + strings.Join(branches, ", ")
+	return p.f(msgBranches, strings.Join(branches, p.f(msgListSep)))
 }
 
 func parseUnsubscribe(r *Registry, a Args, req Request) (call, error) {
 	if len(a.Positional) == 0 || len(a.Positional) > 2 || len(a.Params) > 0 {
-		return call{}, usagef("")
+		return call{}, usagef(msgNone)
 	}
 	repos, branch := a.Positional[0], ""
 	if err := checkRepoGlob(repos); err != nil {
@@ -106,39 +106,41 @@ func parseUnsubscribe(r *Registry, a Args, req Request) (call, error) {
 		if err != nil {
 			return Reply{}, fmt.Errorf("remove subscription: %w", err)
 		}
-		what := repos
+		p, what := r.say, repos
 		if branch != "" {
-			what += " on branch " + branch
+			what = p.f(msgOnBranchWhat, repos, branch)
 		}
 		if removed == 0 {
-			return Reply{Text: fmt.Sprintf("this conversation has no subscription to %s; /subscriptions lists them.", what), Level: Warning}, nil
+			return Reply{Text: p.f(msgNoSubscriptionTo, what), Level: Warning}, nil
 		}
-		plural := "s"
+		done := msgRemovedMany
 		if removed == 1 {
-			plural = ""
+			done = msgRemovedOne
 		}
-		return Reply{Text: fmt.Sprintf("removed %d subscription%s to %s.", removed, plural, what), Level: Success}, nil
+		return Reply{Text: p.f(done, removed, what), Level: Success}, nil
 	}}, nil
 }
 
 func parseSubscriptions(r *Registry, a Args, req Request) (call, error) {
 	if len(a.Positional) > 0 || len(a.Params) > 0 {
-		return call{}, usagef("")
+		return call{}, usagef(msgNone)
 	}
 	return call{run: func(ctx context.Context) (Reply, error) {
 		subs, err := r.deps.Subs.List(ctx, req.Conversation)
 		if err != nil {
 			return Reply{}, fmt.Errorf("list subscriptions: %w", err)
 		}
+		p := r.say
 		if len(subs) == 0 {
-			return Reply{Text: "this conversation has no subscriptions; /subscribe owner/name adds one."}, nil
+			return Reply{Text: p.f(msgNoSubscriptions)}, nil
 		}
 		var b strings.Builder
 		for _, s := range subs {
-			fmt.Fprintf(&b, "#%d %s on %s: %s\n", s.ID, s.Repos, branchesText(s.Branches), strings.Join(s.On, ", "))
+			b.WriteString(p.f(msgSubscriptionLine, s.ID, s.Repos, branchesText(p, s.Branches), strings.Join(s.On, p.f(msgListSep))))
+			b.WriteByte('\n')
 		}
 		return Reply{
-			Title: fmt.Sprintf("%d subscriptions", len(subs)),
+			Title: p.f(msgSubscriptionsTitle, len(subs)),
 			Text:  strings.TrimRight(b.String(), "\n"),
 		}, nil
 	}}, nil

@@ -3,126 +3,128 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/dronebot/dronebot/drone"
 )
 
 // usageError is a wrong argument; the reply adds the command's usage line.
-type usageError struct{ msg string }
+// Its Error text is English; replies phrase msg in the asker's language.
+type usageError struct{ msg message }
 
-func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Error() string { return e.msg.in(english()) }
 
-func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+func usagef(id msgID, a ...any) error { return &usageError{msg: say(id, a...)} }
 
-func usageMessage(err error) (string, bool) {
+func usageMessage(err error) (message, bool) {
 	var u *usageError
 	if errors.As(err, &u) {
 		return u.msg, true
 	}
-	return "", false
+	return message{}, false
 }
 
-// sentenceError is a failure already phrased for the person who asked.
+// sentenceError is a failure phrased for the person who asked, once the
+// language is known.
 type sentenceError struct {
-	sentence string
-	level    Level
-	cause    error // kept for the log, never shown
+	msg   message
+	level Level
+	cause error // kept for the log, never shown
 }
 
-func (e *sentenceError) Error() string { return e.sentence }
+func (e *sentenceError) Error() string { return e.msg.in(english()) }
 func (e *sentenceError) Unwrap() error { return e.cause }
 
-func failf(format string, a ...any) error {
-	return &sentenceError{sentence: fmt.Sprintf(format, a...), level: Error}
+// fail is a sentence error of level lvl; cause may be nil.
+func fail(lvl Level, cause error, id msgID, a ...any) error {
+	return &sentenceError{msg: say(id, a...), level: lvl, cause: cause}
 }
 
 // failure turns a handler's error into a one-sentence reply and a result.
 func (r *Registry) failure(cmd Command, err error) (Reply, string) {
 	var s *sentenceError
 	if errors.As(err, &s) {
-		reply := errorReply(s.sentence)
+		reply := errorReply(s.msg.in(r.say))
 		reply.Level = s.level
 		return reply, "error"
 	}
 	if msg, ok := usageMessage(err); ok {
-		return usageReply(cmd, msg), "usage"
+		return r.usageReply(cmd, msg), "usage"
 	}
 	sentence, known := droneSentence(err)
 	if !known {
 		r.log.Error("command failed", "command", cmd.Name, "err", err)
-		return errorReply("internal error: the command failed; the details are in the bot's log."), "error"
+		return errorReply(r.say.f(msgInternal)), "error"
 	}
 	r.log.Warn("command failed", "command", cmd.Name, "err", err)
-	return errorReply(sentence), "error"
+	return errorReply(sentence.in(r.say)), "error"
 }
 
 // droneSentence phrases a Drone error for chat; known is false for errors
 // that are not Drone's (bugs), which are only logged.
-func droneSentence(err error) (sentence string, known bool) {
+func droneSentence(err error) (sentence message, known bool) {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "Drone is unreachable (timed out).", true
+		return say(msgUnreachable, say(msgTimedOut)), true
 	}
 	if errors.Is(err, context.Canceled) {
-		return "the command was cancelled.", true
+		return say(msgCancelled), true
 	}
 	var de *drone.Error
 	if !errors.As(err, &de) {
-		return "", false
+		return message{}, false
 	}
 	switch de.Kind {
 	case drone.KindUnreachable:
-		return fmt.Sprintf("Drone is unreachable (%s).", unreachableReason(de)), true
+		return say(msgUnreachable, say(unreachableReason(de))), true
 	case drone.KindUnauthorized:
-		return "Drone refused the bot's token (unauthorized); an operator should check drone.token.", true
+		return say(msgUnauthorized), true
 	case drone.KindForbidden:
-		return "Drone does not let the bot's account do that (forbidden).", true
+		return say(msgForbidden), true
 	case drone.KindNotImplemented:
-		return "not available on this Drone edition.", true
+		return say(msgNotOnEdition), true
 	case drone.KindNothingTriggered:
-		return "Drone started no pipeline: nothing in .drone.yml matched this build.", true
+		return say(msgNothingTriggered), true
 	case drone.KindLogNotReady:
-		return "log not available yet.", true
+		return say(msgLogNotReady), true
 	case drone.KindNotFound:
-		return "Drone answered: not found.", true
+		return say(msgNotFound), true
 	case drone.KindConflict:
-		return "Drone refused: it conflicts with the current state.", true
+		return say(msgConflict), true
 	case drone.KindBadRequest:
 		if msg := safeServerMessage(de.Message); msg != "" {
-			return fmt.Sprintf("Drone refused the request (%s).", msg), true
+			return say(msgBadRequestWhy, msg), true
 		}
-		return "Drone refused the request.", true
+		return say(msgBadRequest), true
 	case drone.KindServer:
 		if de.Status != 0 {
-			return fmt.Sprintf("Drone failed to answer (HTTP %d).", de.Status), true
+			return say(msgServerStatus, de.Status), true
 		}
-		return "Drone failed to answer.", true
+		return say(msgServer), true
 	case drone.KindInvalid:
-		return "the request was not valid for Drone.", true
+		return say(msgInvalid), true
 	}
-	return "Drone failed to answer.", true
+	return say(msgServer), true
 }
 
 // unreachableReason names the network failure without addresses or URLs.
-func unreachableReason(e *drone.Error) string {
+func unreachableReason(e *drone.Error) msgID {
 	text := strings.ToLower(e.Message)
 	if e.Err != nil {
 		text += " " + strings.ToLower(e.Err.Error())
 	}
 	switch {
 	case errors.Is(e, context.DeadlineExceeded) || strings.Contains(text, "timeout") || strings.Contains(text, "deadline"):
-		return "timed out"
+		return msgTimedOut
 	case strings.Contains(text, "connection refused"):
-		return "connection refused"
+		return msgConnRefused
 	case strings.Contains(text, "no such host"):
-		return "host not found"
+		return msgHostNotFound
 	case strings.Contains(text, "certificate") || strings.Contains(text, "tls"):
-		return "TLS error"
+		return msgTLSError
 	case strings.Contains(text, "reset") || strings.Contains(text, "eof"):
-		return "connection closed"
+		return msgConnClosed
 	}
-	return "no answer"
+	return msgNoAnswer
 }
 
 // safeServerMessage keeps a server's short explanation (e.g. Drone 0.8's

@@ -78,30 +78,30 @@ func firstLine(s string) string {
 }
 
 // buildFields are the facts shown for a build in /status and outcomes.
-func buildFields(b *drone.Build, now time.Time) []Field {
+func buildFields(p *phrases, b *drone.Build, now time.Time) []Field {
 	var f []Field
-	add := func(name, value string) {
+	add := func(name msgID, value string) {
 		if value != "" {
-			f = append(f, Field{Name: name, Value: value})
+			f = append(f, Field{Name: p.f(name), Value: value})
 		}
 	}
-	add("Branch", b.Branch())
-	add("Event", b.Event)
-	add("Commit", strings.TrimSpace(shortCommit(b.Commit)+" "+firstLine(b.Message)))
+	add(msgBranch, b.Branch())
+	add(msgEvent, b.Event)
+	add(msgCommit, strings.TrimSpace(shortCommit(b.Commit)+" "+firstLine(b.Message)))
 	author := b.Author
 	if author == "" {
 		author = b.AuthorName
 	}
-	add("Author", author)
+	add(msgAuthor, author)
 	if b.DeployTo != "" {
-		add("Target", b.DeployTo)
+		add(msgTarget, b.DeployTo)
 	}
-	add("Duration", span(b.Started, b.Finished, now))
+	add(msgDuration, span(b.Started, b.Finished, now))
 	return f
 }
 
 // stepLines lists every stage and step: state, exit code and duration.
-func stepLines(b *drone.Build, now time.Time) string {
+func stepLines(p *phrases, b *drone.Build, now time.Time) string {
 	var sb strings.Builder
 	for _, st := range b.Stages {
 		fmt.Fprintf(&sb, "%s %s: %s", statusMark(st.Status), st.Name, st.Status)
@@ -112,7 +112,7 @@ func stepLines(b *drone.Build, now time.Time) string {
 		for _, step := range st.Steps {
 			fmt.Fprintf(&sb, "  %s %s: %s", statusMark(step.Status), step.Name, step.Status)
 			if step.Status.Failed() || step.ExitCode != 0 {
-				fmt.Fprintf(&sb, ", exit code %d", step.ExitCode)
+				sb.WriteString(p.f(msgExitCode, step.ExitCode))
 			}
 			if d := span(step.Started, step.Stopped, now); d != "" {
 				fmt.Fprintf(&sb, " (%s)", d)
@@ -157,14 +157,14 @@ func lastStep(b *drone.Build) (*drone.Stage, *drone.Step) {
 	return bestStage, best
 }
 
-func buttonsFor(slug string, b *drone.Build) []Button {
+func buttonsFor(p *phrases, slug string, b *drone.Build) []Button {
 	if !b.Status.Done() {
 		return nil
 	}
 	value := fmt.Sprintf("%s#%d", slug, b.Number)
-	buttons := []Button{{Text: "Restart", Action: "restart", Value: value}}
+	buttons := []Button{{Text: p.f(msgButtonRestart), Action: "restart", Value: value}}
 	if b.Status.Failed() || b.Status == drone.StatusKilled {
-		buttons = append(buttons, Button{Text: "Show logs", Action: "logs", Value: value})
+		buttons = append(buttons, Button{Text: p.f(msgButtonLogs), Action: "logs", Value: value})
 	}
 	return buttons
 }

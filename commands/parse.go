@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -121,7 +119,7 @@ func tokenize(text string) ([]token, error) {
 		}
 	}
 	if closeBy != 0 {
-		return toks, errors.New("a quote is not closed")
+		return toks, usagef(msgQuoteNotClosed)
 	}
 	flush()
 	return toks, nil
@@ -145,7 +143,7 @@ func classify(toks []token) (Args, error) {
 			a.All = true
 		case t.text == "-n" || t.text == "--lines":
 			if i+1 >= len(toks) {
-				return a, fmt.Errorf("%s needs a number of lines", t.text)
+				return a, usagef(msgLinesNeeded, t.text)
 			}
 			i++
 			n, err := parseLines(toks[i].text)
@@ -161,7 +159,7 @@ func classify(toks []token) (Args, error) {
 			}
 			a.Lines = n
 		case strings.HasPrefix(t.text, "-") && len(t.text) > 1:
-			return a, fmt.Errorf("unknown option %s", t.text)
+			return a, usagef(msgUnknownOption, t.text)
 		case paramKey.MatchString(t.text):
 			k, v, _ := strings.Cut(t.text, "=")
 			if a.Params == nil {
@@ -178,10 +176,10 @@ func classify(toks []token) (Args, error) {
 func parseLines(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("-n wants a positive number of lines, not %q", s)
+		return 0, usagef(msgLinesPositive, s)
 	}
 	if n > maxLinesFlag {
-		return 0, fmt.Errorf("-n is at most %d lines", maxLinesFlag)
+		return 0, usagef(msgLinesMax, maxLinesFlag)
 	}
 	return n, nil
 }

@@ -32,7 +32,7 @@ type Deps struct {
 	Subs   Subscriptions
 	Logger *slog.Logger
 	Now    func() time.Time
-	// Lang is "en" or "zh"; replies are in English for now.
+	// Lang is "en" or "zh" ("zh-…" too): the language of the replies.
 	Lang string
 	// Observe, when set, is told every command's name and result: "ok",
 	// "error", "refused", "usage" or "unknown".
@@ -70,6 +70,7 @@ type Registry struct {
 	deps     Deps
 	log      *slog.Logger
 	masker   *logtext.Masker
+	say      *phrases // the replies' language, from Deps.Lang
 	commands map[string]Command
 	order    []string // the names in the design's table order, for help
 }
@@ -92,8 +93,11 @@ func NewRegistry(d Deps) *Registry {
 		d.Masker = logtext.NewMasker()
 	}
 	d.DroneURL = strings.TrimRight(d.DroneURL, "/")
-	r := &Registry{deps: d, log: d.Logger, masker: d.Masker, commands: map[string]Command{}}
+	r := &Registry{deps: d, log: d.Logger, masker: d.Masker, say: phrasesFor(d.Lang), commands: map[string]Command{}}
 	for _, c := range builtins() {
+		if help := r.say.help[c.Name]; help != "" {
+			c.Help = help
+		}
 		r.commands[c.Name] = c
 		r.order = append(r.order, c.Name)
 	}
@@ -117,7 +121,7 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		if p := recover(); p != nil {
 			r.log.Error("command panicked", "command", metric, "who", req.From.String(),
 				"panic", r.masker.Mask(fmt.Sprint(p)), "stack", string(debug.Stack()))
-			reply, result = errorReply("internal error: the command failed; the details are in the bot's log."), "error"
+			reply, result = errorReply(r.say.f(msgInternal)), "error"
 		}
 		if r.deps.Observe != nil {
 			r.deps.Observe(metric, result)
@@ -128,18 +132,19 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	cmd, ok := r.commands[name]
 	if !ok {
 		result = "unknown" // the typed name is not used as a label: it is unbounded
-		return r.unknown(name)
+		return errorReply(r.unknown(name).in(r.say))
 	}
 	metric = cmd.Name
 	if perr != nil {
 		result = "usage"
-		return usageReply(cmd, perr.Error())
+		msg, _ := usageMessage(perr)
+		return r.usageReply(cmd, msg)
 	}
 	c, err := cmd.parse(r, args, req)
 	if err != nil {
 		if msg, isUsage := usageMessage(err); isUsage {
 			result = "usage"
-			return usageReply(cmd, msg)
+			return r.usageReply(cmd, msg)
 		}
 		reply, result = r.failure(cmd, err)
 		return reply
@@ -147,11 +152,10 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	if !r.deps.ACL.Allows(req.From, cmd.Class, c.repo) {
 		result = "refused"
 		r.audit(req, cmd, c.repo, result)
-		on := ""
-		if c.repo != "" {
-			on = " on " + c.repo
+		if c.repo == "" {
+			return errorReply(r.say.f(msgNotAllowed, cmd.Name))
 		}
-		return errorReply(fmt.Sprintf("you are not allowed to run /%s%s.", cmd.Name, on))
+		return errorReply(r.say.f(msgNotAllowedOn, cmd.Name, c.repo))
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, r.deps.Timeout)
@@ -191,22 +195,23 @@ func paramKeys(a Args) []any {
 	return []any{"params", strings.Join(keys, ",")}
 }
 
-func (r *Registry) unknown(name string) Reply {
+// unknown is the sentence for an unknown command, with the likely one.
+func (r *Registry) unknown(name string) message {
 	shown := name
 	if len(shown) > 40 {
 		shown = shown[:40] + "…"
 	}
 	if best := closestName(name, r.Commands()); best != "" {
-		return errorReply(fmt.Sprintf("unknown command /%s; did you mean /%s? (/help lists every command)", shown, best))
+		return say(msgUnknownDidYouMean, shown, best)
 	}
-	return errorReply(fmt.Sprintf("unknown command /%s; /help lists every command.", shown))
+	return say(msgUnknownCommand, shown)
 }
 
-func usageReply(cmd Command, msg string) Reply {
-	if msg == "" {
-		return errorReply("usage: " + cmd.Usage)
+func (r *Registry) usageReply(cmd Command, msg message) Reply {
+	if msg.id == msgNone {
+		return errorReply(r.say.f(msgUsage, cmd.Usage))
 	}
-	return errorReply(msg + "; usage: " + cmd.Usage)
+	return errorReply(r.say.f(msgUsageAfter, msg.in(r.say), cmd.Usage))
 }
 
 // closestName is the command name nearest to name by edit distance, or ""

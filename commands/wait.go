@@ -12,8 +12,14 @@ import (
 // WaitBuild polls build n of repo every interval (5s when every <= 0) until
 // it finishes or ctx ends, and returns its outcome: status, the failed step
 // with its exit code, and a link under droneURL. Network trouble and server
-// errors are retried on the next tick; an unknown build ends the wait.
+// errors are retried on the next tick; an unknown build ends the wait. The
+// outcome is in English; WaitBuildIn phrases it in another language.
 func WaitBuild(ctx context.Context, c drone.Client, repo string, n int64, every time.Duration, droneURL string) (Reply, error) {
+	return WaitBuildIn(ctx, c, repo, n, every, droneURL, "en")
+}
+
+// WaitBuildIn is WaitBuild with the outcome in lang ("en", "zh"; see Deps.Lang).
+func WaitBuildIn(ctx context.Context, c drone.Client, repo string, n int64, every time.Duration, droneURL, lang string) (Reply, error) {
 	if every <= 0 {
 		every = 5 * time.Second
 	}
@@ -24,7 +30,7 @@ func WaitBuild(ctx context.Context, c drone.Client, repo string, n int64, every 
 		b, err := c.Build(ctx, repo, n)
 		switch {
 		case err == nil && b.Status.Done():
-			return outcomeReply(repo, b, droneURL, time.Now()), nil
+			return outcomeReply(phrasesFor(lang), repo, b, droneURL, time.Now()), nil
 		case err == nil:
 			lastErr = nil
 		case drone.IsNotFound(err) || drone.KindOf(err) == drone.KindUnauthorized:
@@ -45,21 +51,21 @@ func WaitBuild(ctx context.Context, c drone.Client, repo string, n int64, every 
 
 // outcomeReply is a finished build in a few lines: the status, and for a
 // failure which step failed with which exit code.
-func outcomeReply(repo string, b *drone.Build, droneURL string, now time.Time) Reply {
+func outcomeReply(p *phrases, repo string, b *drone.Build, droneURL string, now time.Time) Reply {
 	reply := Reply{
 		Title:   fmt.Sprintf("%s #%d: %s", repo, b.Number, b.Status),
-		Fields:  buildFields(b, now),
-		Buttons: buttonsFor(repo, b),
+		Fields:  buildFields(p, b, now),
+		Buttons: buttonsFor(p, repo, b),
 		Level:   statusLevel(b.Status),
 		Public:  true,
 	}
 	switch st, step := failedStep(b); {
 	case step != nil:
-		reply.Text = fmt.Sprintf("step %s/%s failed with exit code %d.", st.Name, step.Name, step.ExitCode)
+		reply.Text = p.f(msgStepFailed, st.Name, step.Name, step.ExitCode)
 	case b.Error != "":
-		reply.Text = "error: " + shorten(strings.TrimSpace(b.Error), 300)
+		reply.Text = p.f(msgErrorPrefix, shorten(strings.TrimSpace(b.Error), 300))
 	default:
-		reply.Text = fmt.Sprintf("build #%d finished: %s.", b.Number, b.Status)
+		reply.Text = p.f(msgBuildFinished, b.Number, b.Status)
 	}
 	if droneURL = strings.TrimRight(droneURL, "/"); droneURL != "" {
 		reply.Links = []Link{{Text: fmt.Sprintf("%s #%d", repo, b.Number), URL: fmt.Sprintf("%s/%s/%d", droneURL, repo, b.Number)}}

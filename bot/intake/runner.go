@@ -19,6 +19,7 @@ var ErrStopped = errors.New("intake: stopped following builds")
 // Config is how a Runner runs commands and follows builds.
 type Config struct {
 	Name         string        // the intake, for Wait's error: "slack"
+	Lang         string        // en | zh: a followed build's outcome
 	MaxRunning   int           // commands running at once; a burst queues
 	ReplyTimeout time.Duration // bounds one command, its wait for a slot included
 	Log          *slog.Logger  // nil: discard
@@ -116,7 +117,7 @@ func (r *Runner) Follow(f *commands.Follow, watch func()) {
 func (r *Runner) WaitBuild(dc drone.Client, f *commands.Follow, limit time.Duration) (commands.Reply, error) {
 	ctx, cancel := context.WithTimeout(r.follows, limit)
 	defer cancel()
-	outcome, err := commands.WaitBuild(ctx, dc, f.Repo, f.Number, r.cfg.FollowEvery, r.cfg.DroneURL)
+	outcome, err := commands.WaitBuildIn(ctx, dc, f.Repo, f.Number, r.cfg.FollowEvery, r.cfg.DroneURL, r.cfg.Lang)
 	if r.follows.Err() != nil {
 		return commands.Reply{}, ErrStopped
 	}

@@ -43,6 +43,7 @@ type Config struct {
 	// token before giving up. Default 2h.
 	FollowLimit time.Duration
 	DroneURL    string // Drone's UI, for links in outcomes
+	Lang        string // en | zh: a followed build's outcome
 }
 
 const (
@@ -122,7 +123,7 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 		a.api = a.webAPI(cfg.BotToken)
 	}
 	a.jobs = intake.NewRunner(intake.Config{Name: "slack", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: a.log,
-		Observe: a.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL})
+		Observe: a.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return a, nil
 }
 

@@ -29,6 +29,7 @@ type Config struct {
 
 	Drone       drone.Client  // polled for followed builds (/build)
 	DroneURL    string        // Drone's UI, for links
+	Lang        string        // en | zh: a followed build's outcome
 	FollowEvery time.Duration // default 10s
 	// FollowLimit bounds how long a followed build is watched. Default 2h.
 	FollowLimit time.Duration
@@ -117,7 +118,7 @@ func New(cfg Config, reg *commands.Registry, hc *http.Client, log *slog.Logger, 
 	}
 	h.seen = newSeenSet(dedupSize, dedupTTL)
 	h.jobs = intake.NewRunner(intake.Config{Name: "wecom", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: h.log,
-		Observe: h.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL})
+		Observe: h.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return h, nil
 }
 
