@@ -79,6 +79,9 @@ type App struct {
 	now     func() time.Time
 	observe func(route, result string)
 	jobs    *intake.Runner // commands and followed builds in the background
+	// envelopes are the Socket Mode envelope ids already handled: Slack
+	// redelivers an envelope it thinks was not acknowledged.
+	envelopes *intake.Seen
 }
 
 // New checks cfg and returns an App. hc is used for every outgoing request
@@ -122,6 +125,7 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 	if cfg.BotToken != "" {
 		a.api = a.webAPI(cfg.BotToken)
 	}
+	a.envelopes = intake.NewSeen(10000, 10*time.Minute)
 	a.jobs = intake.NewRunner(intake.Config{Name: "slack", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: a.log,
 		Observe: a.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return a, nil

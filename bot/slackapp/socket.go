@@ -88,6 +88,11 @@ func (a *App) socketEvent(ctx context.Context, evt *socketmode.Event, ack acker)
 		a.observe(route, "malformed")
 		return
 	}
+	if id := evt.Request.EnvelopeID; id != "" && a.envelopes.Before(id, a.now()) {
+		a.ackEvent(ctx, ack, evt, nil) // a redelivery: acknowledged, not run again
+		a.observe(route, "duplicate")
+		return
+	}
 	switch data := evt.Data.(type) {
 	case slackapi.SlashCommand:
 		j, err := a.slashJob(data, route)

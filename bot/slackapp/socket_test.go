@@ -34,6 +34,13 @@ func (r *ackRecorder) AckCtx(_ context.Context, envelopeID string, payload any) 
 	return nil
 }
 
+// forget drops an envelope's acknowledgement, to wait for a second one.
+func (r *ackRecorder) forget(envelopeID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.acks, envelopeID)
+}
+
 func (r *ackRecorder) wait(tb testing.TB, envelopeID string) string {
 	tb.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -72,6 +79,19 @@ func TestSocketModeRouting(t *testing.T) {
 	}
 	mustContain(t, h.replies.wait(t, "/socket-slash", 1)[0].content(), "octo/demo #2: failure", "test: failure, exit code 2")
 
+	// Slack redelivers an envelope it thinks was lost: it is acknowledged
+	// again and not run twice.
+	acks.forget("env-slash")
+	router.DispatchEvent(socketmode.Event{
+		Type:    socketmode.EventTypeSlashCommand,
+		Request: &socketmode.Request{Type: socketmode.RequestTypeSlashCommands, EnvelopeID: "env-slash", RetryAttempt: 1},
+		Data: slackapi.SlashCommand{TeamID: testTeam, ChannelID: testChan, UserID: writer, Command: "/drone",
+			Text: "status octo/demo 2", ResponseURL: h.replies.srv.URL + "/socket-slash"},
+	})
+	if ack := acks.wait(t, "env-slash"); ack != "null" {
+		t.Errorf("redelivery ack = %s, want a bare acknowledgement", ack)
+	}
+
 	router.DispatchEvent(socketmode.Event{
 		Type:    socketmode.EventTypeInteractive,
 		Request: &socketmode.Request{Type: socketmode.RequestTypeInteractive, EnvelopeID: "env-click"},
@@ -100,6 +120,9 @@ func TestSocketModeRouting(t *testing.T) {
 			Text: "octo/demo 3", ResponseURL: h.replies.srv.URL + "/socket-reader"},
 	})
 	mustContain(t, h.replies.wait(t, "/socket-reader", 1)[0].content(), "not allowed to run /cancel")
+	if n := h.replies.count("/socket-slash"); n != 1 {
+		t.Errorf("the redelivered slash command was answered %d times, want once", n)
+	}
 	for _, w := range h.writes() {
 		if strings.Contains(w, "/builds/3") {
 			t.Errorf("a reader cancelled a build: %v", w)

@@ -80,7 +80,7 @@ func (h *Handler) handleCallback(w http.ResponseWriter, r *http.Request) string 
 	}
 	// Answer first: WeCom gives up after 5 s and retries.
 	w.WriteHeader(http.StatusOK)
-	if h.seen.seenBefore(in.DedupKey(), h.now()) {
+	if h.seen.Before(in.DedupKey(), h.now()) {
 		return "duplicate"
 	}
 	from := strings.TrimSpace(in.FromUserName)

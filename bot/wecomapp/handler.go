@@ -81,7 +81,7 @@ type Handler struct {
 	log     *slog.Logger
 	now     func() time.Time
 	observe func(route, result string)
-	seen    *seenSet
+	seen    *intake.Seen
 	jobs    *intake.Runner // commands and followed builds in the background
 }
 
@@ -116,7 +116,7 @@ func New(cfg Config, reg *commands.Registry, hc *http.Client, log *slog.Logger, 
 			return nil, err
 		}
 	}
-	h.seen = newSeenSet(dedupSize, dedupTTL)
+	h.seen = intake.NewSeen(dedupSize, dedupTTL)
 	h.jobs = intake.NewRunner(intake.Config{Name: "wecom", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: h.log,
 		Observe: h.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return h, nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dronebot/dronebot/commands"
@@ -65,25 +64,5 @@ func TestRenderNeverExceedsTheLimit(t *testing.T) {
 		if got := render(r); len(got) > wecom.MaxAppContentBytes || !utf8.ValidString(got) {
 			t.Fatalf("n=%d: %d bytes", n, len(got))
 		}
-	}
-}
-
-func TestSeenSet(t *testing.T) {
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	s := newSeenSet(3, time.Minute)
-	if s.seenBefore("a", now) || !s.seenBefore("a", now.Add(time.Second)) {
-		t.Fatal("a second delivery of a must be seen")
-	}
-	if s.seenBefore("a", now.Add(2*time.Minute)) {
-		t.Error("a must be forgotten after the TTL")
-	}
-	for _, k := range []string{"b", "c", "d", "e"} {
-		s.seenBefore(k, now.Add(2*time.Minute))
-	}
-	if s.len() != 3 {
-		t.Errorf("len = %d, want the bound 3", s.len())
-	}
-	if s.seenBefore("b", now.Add(2*time.Minute)) {
-		t.Error("the oldest key must have been evicted")
 	}
 }

@@ -1,16 +1,17 @@
-package wecomapp
+package intake
 
 import (
 	"sync"
 	"time"
 )
 
-// seenSet remembers delivery keys (MsgIds) for a while, in memory, so that
-// WeCom's retries of one callback run its command once. It is bounded: past
-// size keys the oldest is forgotten first. After a restart it is empty; a
-// retry arriving across a restart could then run twice, which the replay
-// window keeps to a few seconds' worth.
-type seenSet struct {
+// Seen remembers delivery keys (WeCom MsgIds, Slack envelope ids) for a
+// while, in memory, so that a platform's redelivery of one request runs its
+// command once. It is bounded: past size keys the oldest is forgotten
+// first. After a restart it is empty; a redelivery arriving across a
+// restart could then run twice, which the platforms' replay windows keep
+// to a few seconds' worth.
+type Seen struct {
 	size int
 	ttl  time.Duration
 
@@ -19,12 +20,13 @@ type seenSet struct {
 	order []string // insertion order, oldest first
 }
 
-func newSeenSet(size int, ttl time.Duration) *seenSet {
-	return &seenSet{size: size, ttl: ttl, at: make(map[string]time.Time, size)}
+// NewSeen remembers up to size keys, each for ttl.
+func NewSeen(size int, ttl time.Duration) *Seen {
+	return &Seen{size: size, ttl: ttl, at: make(map[string]time.Time, size)}
 }
 
-// seenBefore records key and reports whether it was already there.
-func (s *seenSet) seenBefore(key string, now time.Time) bool {
+// Before records key and reports whether it was already there.
+func (s *Seen) Before(key string, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Forget expired keys from the front; they are the oldest.
@@ -52,8 +54,8 @@ func (s *seenSet) seenBefore(key string, now time.Time) bool {
 	return false
 }
 
-// len is how many keys are remembered.
-func (s *seenSet) len() int {
+// Len is how many keys are remembered.
+func (s *Seen) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.order)
