@@ -137,5 +137,11 @@ acl: {read: ["*"], write: ["wecom:zhangsan"]}
 	if got := bot.metric(`dronebot_signature_failures_total{route="callback"}`); got != 1 {
 		t.Errorf("signature failures metric = %v, want 1", got)
 	}
+	if got := bot.metric(`dronebot_http_requests_total{code="401",route="POST /wecom/callback"}`); got != 1 {
+		t.Errorf("401s on POST /wecom/callback = %v, want 1", got)
+	}
+	if got := bot.metric(`dronebot_http_requests_total{code="200",route="POST /wecom/callback"}`); got != 3 {
+		t.Errorf("200s on POST /wecom/callback = %v, want 3", got)
+	}
 	bot.stop(syscall.SIGTERM)
 }

@@ -26,6 +26,8 @@ type metrics struct {
 	deliveries      *prometheus.CounterVec
 	ambiguous       *prometheus.CounterVec
 	signatureFailed *prometheus.CounterVec
+	httpRequests    *prometheus.CounterVec
+	httpLatency     *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
@@ -67,8 +69,15 @@ func newMetrics() *metrics {
 		signatureFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dronebot_signature_failures_total", Help: "Requests refused for a bad signature or timestamp, by route.",
 		}, []string{"route"}),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dronebot_http_requests_total", Help: "HTTP requests served, by route pattern and status code.",
+		}, []string{"route", "code"}),
+		httpLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dronebot_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
 	}
-	m.reg.MustRegister(m.commands, m.aclRefusals, m.droneRequests, m.droneLatency, m.droneUp,
+	m.reg.MustRegister(m.commands, m.httpRequests, m.httpLatency, m.aclRefusals, m.droneRequests, m.droneLatency, m.droneUp,
 		m.watchCycles, m.watchDuration, m.alerts, m.deliveries, m.ambiguous, m.signatureFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -119,6 +128,11 @@ func (m *metrics) observeCycle(d time.Duration, err error) {
 	}
 	m.watchCycles.WithLabelValues(result).Inc()
 	m.watchDuration.Observe(d.Seconds())
+}
+
+func (m *metrics) observeHTTP(route string, code int, d time.Duration) {
+	m.httpRequests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	m.httpLatency.WithLabelValues(route).Observe(d.Seconds())
 }
 
 func (m *metrics) setDroneUp(up bool) {
