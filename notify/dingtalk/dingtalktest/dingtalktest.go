@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify/internal/platformfake"
 )
 
 // Limits and answers of the fake.
@@ -47,39 +49,37 @@ type Message struct {
 
 type robot struct {
 	secret         string
-	sent           []time.Time
 	throttledUntil time.Time
 }
 
 type fault struct {
 	status, errcode int
-	hang            bool
 }
 
 // Server is the fake on 127.0.0.1.
 type Server struct {
-	srv  *httptest.Server
-	quit chan struct{}
+	srv    *httptest.Server
+	hangs  platformfake.Hangs
+	clock  platformfake.Clock
+	faults platformfake.Faults[fault]
+	sent   platformfake.Window // per token
+	rec    platformfake.Recorder[Message]
 
-	mu       sync.Mutex
-	now      func() time.Time
-	keyword  string
-	robots   map[string]*robot
-	messages []Message
-	faults   []fault
-	requests int
+	mu      sync.Mutex // guards robots and keyword; makes rate check and recording one step
+	keyword string
+	robots  map[string]*robot
 }
 
 // NewServer starts a fake with no robots.
 func NewServer() *Server {
-	s := &Server{quit: make(chan struct{}), now: time.Now, robots: map[string]*robot{}}
+	s := &Server{robots: map[string]*robot{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
 	return s
 }
 
 // Close stops the server and releases hanging requests.
 func (s *Server) Close() {
-	close(s.quit)
+	s.hangs.Release()
 	s.srv.Close()
 }
 
@@ -89,6 +89,7 @@ func (s *Server) AddRobot(token, secret string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.robots[token] = &robot{secret: secret}
+	s.sent.Reset(token)
 	return s.URL(token)
 }
 
@@ -103,45 +104,23 @@ func (s *Server) RequireKeyword(kw string) {
 }
 
 // SetClock replaces the clock of the signature check and the rate window.
-func (s *Server) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
-}
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // FailNext makes the next n requests answer HTTP status (when not 0) or
 // HTTP 200 with errcode.
 func (s *Server) FailNext(n, status, errcode int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{status: status, errcode: errcode})
-	}
+	s.faults.Push(n, fault{status: status, errcode: errcode})
 }
 
 // HangNext makes the next n valid requests be accepted and recorded, then
 // never answered.
-func (s *Server) HangNext(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{hang: true})
-	}
-}
+func (s *Server) HangNext(n int) { s.faults.PushHang(n) }
 
 // Messages returns every accepted message, oldest first.
-func (s *Server) Messages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
+func (s *Server) Messages() []Message { return s.rec.Messages() }
 
 // Requests counts every request received.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.rec.Requests() }
 
 func answer(w http.ResponseWriter, errcode int, errmsg string) {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
@@ -150,15 +129,8 @@ func answer(w http.ResponseWriter, errcode int, errmsg string) {
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	s.mu.Lock()
-	s.requests++
-	var f *fault
-	if len(s.faults) > 0 && !s.faults[0].hang {
-		f = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	s.mu.Unlock()
-	if f != nil {
+	s.rec.Hit()
+	if f, ok := s.faults.Take(); ok {
 		if f.status != 0 {
 			http.Error(w, http.StatusText(f.status), f.status)
 			return
@@ -181,10 +153,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	case limited:
 		answer(w, 130101, "send too fast, exceed 20 times per minute")
 	case hang:
-		select { // accepted, but the answer never comes
-		case <-r.Context().Done():
-		case <-s.quit:
-		}
+		s.hangs.Wait(r.Context()) // accepted, but the answer never comes
 	default:
 		answer(w, 0, "ok")
 	}
@@ -215,7 +184,7 @@ func sign(secret, timestamp string) string {
 func (s *Server) check(token, timestamp, signature string, raw []byte) (Message, int, string) {
 	s.mu.Lock()
 	rb, known := s.robots[token]
-	now, keyword := s.now(), s.keyword
+	now, keyword := s.clock.Now(), s.keyword
 	s.mu.Unlock()
 	if !known {
 		return Message{}, 300001, "token is not exist"
@@ -259,28 +228,16 @@ func (s *Server) check(token, timestamp, signature string, raw []byte) (Message,
 func (s *Server) record(msg Message) (hang, limited bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
+	now := s.clock.Now()
 	rb := s.robots[msg.Token]
 	if now.Before(rb.throttledUntil) {
 		return false, true
 	}
-	window := rb.sent[:0]
-	for _, at := range rb.sent {
-		if now.Sub(at) < RateWindow {
-			window = append(window, at)
-		}
-	}
-	rb.sent = window
-	if len(window) >= RateLimit {
+	if ok, _ := s.sent.Admit(msg.Token, now, RateLimit, RateWindow); !ok {
 		rb.throttledUntil = now.Add(ThrottleFor)
 		return false, true
 	}
 	msg.At = now
-	rb.sent = append(window, now)
-	s.messages = append(s.messages, msg)
-	if len(s.faults) > 0 && s.faults[0].hang {
-		s.faults = s.faults[1:]
-		return true, false
-	}
-	return false, false
+	s.rec.Add(msg)
+	return s.faults.TakeHang(), false
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify/internal/platformfake"
 )
 
 // Limits of the real platform (Feishu's custom bot documentation).
@@ -42,38 +44,36 @@ type Message struct {
 
 type bot struct {
 	secret string
-	sent   []time.Time
 }
 
 type fault struct {
 	status, code int
-	hang         bool
 }
 
 // Server is the fake on 127.0.0.1.
 type Server struct {
-	srv  *httptest.Server
-	quit chan struct{}
+	srv    *httptest.Server
+	hangs  platformfake.Hangs
+	clock  platformfake.Clock
+	faults platformfake.Faults[fault]
+	sent   platformfake.Window // per token
+	rec    platformfake.Recorder[Message]
 
-	mu       sync.Mutex
-	now      func() time.Time
-	keyword  string
-	bots     map[string]*bot
-	messages []Message
-	faults   []fault
-	requests int
+	mu      sync.Mutex // guards bots and keyword; makes rate checks and recording one step
+	keyword string
+	bots    map[string]*bot
 }
 
 // NewServer starts a fake with no bots.
 func NewServer() *Server {
-	s := &Server{quit: make(chan struct{}), now: time.Now, bots: map[string]*bot{}}
+	s := &Server{bots: map[string]*bot{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
 	return s
 }
 
 // Close stops the server and releases hanging requests.
 func (s *Server) Close() {
-	close(s.quit)
+	s.hangs.Release()
 	s.srv.Close()
 }
 
@@ -83,6 +83,7 @@ func (s *Server) AddBot(token, secret string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.bots[token] = &bot{secret: secret}
+	s.sent.Reset(token)
 	return s.URL(token)
 }
 
@@ -97,45 +98,21 @@ func (s *Server) RequireKeyword(kw string) {
 }
 
 // SetClock replaces the clock of the signature check and the rate windows.
-func (s *Server) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
-}
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // FailNext makes the next n requests answer HTTP status (when not 0) or
 // HTTP 200 with code.
-func (s *Server) FailNext(n, status, code int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{status: status, code: code})
-	}
-}
+func (s *Server) FailNext(n, status, code int) { s.faults.Push(n, fault{status: status, code: code}) }
 
 // HangNext makes the next n valid requests be accepted and recorded, then
 // never answered.
-func (s *Server) HangNext(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{hang: true})
-	}
-}
+func (s *Server) HangNext(n int) { s.faults.PushHang(n) }
 
 // Messages returns every accepted message, oldest first.
-func (s *Server) Messages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
+func (s *Server) Messages() []Message { return s.rec.Messages() }
 
 // Requests counts every request received.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.rec.Requests() }
 
 func answer(w http.ResponseWriter, status, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -149,15 +126,8 @@ func answer(w http.ResponseWriter, status, code int, msg string) {
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	s.mu.Lock()
-	s.requests++
-	var f *fault
-	if len(s.faults) > 0 && !s.faults[0].hang {
-		f = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	s.mu.Unlock()
-	if f != nil {
+	s.rec.Hit()
+	if f, ok := s.faults.Take(); ok {
 		if f.status != 0 {
 			http.Error(w, http.StatusText(f.status), f.status)
 			return
@@ -184,10 +154,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	case limited:
 		answer(w, http.StatusOK, 11232, "request trigger frequency limit")
 	case hang:
-		select { // accepted, but the answer never comes
-		case <-r.Context().Done():
-		case <-s.quit:
-		}
+		s.hangs.Wait(r.Context()) // accepted, but the answer never comes
 	default:
 		answer(w, http.StatusOK, 0, "success")
 	}
@@ -237,7 +204,7 @@ func sign(secret, timestamp string) string {
 func (s *Server) check(token string, raw []byte) (Message, int, string) {
 	s.mu.Lock()
 	b, known := s.bots[token]
-	now, keyword := s.now(), s.keyword
+	now, keyword := s.clock.Now(), s.keyword
 	s.mu.Unlock()
 	if !known {
 		return Message{}, 19001, "param invalid: incoming webhook access token invalid"
@@ -302,28 +269,13 @@ func (s *Server) check(token string, raw []byte) (Message, int, string) {
 func (s *Server) record(msg Message) (hang, limited bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	b := s.bots[msg.Token]
-	window := b.sent[:0]
-	lastSecond := 0
-	for _, at := range b.sent {
-		if now.Sub(at) < time.Minute {
-			window = append(window, at)
-			if now.Sub(at) < time.Second {
-				lastSecond++
-			}
-		}
-	}
-	b.sent = window
-	if len(window) >= PerMinute || lastSecond >= PerSecond {
+	now := s.clock.Now()
+	lastMinute := s.sent.Prune(msg.Token, now, time.Minute)
+	if lastMinute >= PerMinute || s.sent.Within(msg.Token, now, time.Second) >= PerSecond {
 		return false, true
 	}
 	msg.At = now
-	b.sent = append(window, now)
-	s.messages = append(s.messages, msg)
-	if len(s.faults) > 0 && s.faults[0].hang {
-		s.faults = s.faults[1:]
-		return true, false
-	}
-	return false, false
+	s.sent.Add(msg.Token, now)
+	s.rec.Add(msg)
+	return s.faults.TakeHang(), false
 }

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify/internal/platformfake"
 )
 
 // Limits of the real platform (Slack's documentation).
@@ -79,33 +81,31 @@ type fault struct {
 	status     int    // HTTP status; 0: 200 with ok:false (Web API)
 	errText    string // the body (webhook) or "error" (Web API)
 	retryAfter int    // seconds, with status 429
-	hang       bool   // accept and record, then never answer
 }
 
 // Server is the fake on 127.0.0.1.
 type Server struct {
-	srv  *httptest.Server
-	quit chan struct{}
+	srv    *httptest.Server
+	hangs  platformfake.Hangs
+	clock  platformfake.Clock
+	faults platformfake.Faults[fault]
+	sent   platformfake.Window // per webhook secret or channel
+	rec    platformfake.Recorder[Message]
 
-	mu        sync.Mutex
-	now       func() time.Time
+	mu        sync.Mutex // guards what follows; makes rate check and recording one step
 	rateN     int
 	ratePer   time.Duration
 	tokens    map[string]bool
 	channels  map[string]bool // id -> the bot is a member
 	webhooks  map[string]bool // secret path part
-	sent      map[string][]time.Time
-	messages  []Message
-	faults    []fault
-	requests  int
 	lastError string
 }
 
 // NewServer starts an empty fake: add tokens, channels and webhooks.
 func NewServer() *Server {
 	s := &Server{
-		quit: make(chan struct{}), now: time.Now, rateN: 1, ratePer: time.Second,
-		tokens: map[string]bool{}, channels: map[string]bool{}, webhooks: map[string]bool{}, sent: map[string][]time.Time{},
+		rateN: 1, ratePer: time.Second,
+		tokens: map[string]bool{}, channels: map[string]bool{}, webhooks: map[string]bool{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
 	return s
@@ -113,7 +113,7 @@ func NewServer() *Server {
 
 // Close stops the server and releases hanging requests.
 func (s *Server) Close() {
-	close(s.quit)
+	s.hangs.Release()
 	s.srv.Close()
 }
 
@@ -148,11 +148,7 @@ func (s *Server) WebhookURL(secret string) string {
 }
 
 // SetClock replaces the clock of the rate window.
-func (s *Server) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
-}
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // SetRate changes the posting rate (default 1 per second per destination).
 func (s *Server) SetRate(n int, per time.Duration) {
@@ -164,40 +160,24 @@ func (s *Server) SetRate(n int, per time.Duration) {
 // FailNext makes the next n requests fail: with HTTP status and errText as
 // the body, or, when status is 0, HTTP 200 {"ok":false,"error":errText}.
 func (s *Server) FailNext(n, status int, errText string) {
-	s.addFaults(n, fault{status: status, errText: errText})
+	s.faults.Push(n, fault{status: status, errText: errText})
 }
 
 // FailNextRateLimited makes the next n requests answer HTTP 429 with
 // Retry-After.
 func (s *Server) FailNextRateLimited(n int, retryAfter time.Duration) {
-	s.addFaults(n, fault{status: http.StatusTooManyRequests, errText: "rate_limited", retryAfter: int(retryAfter / time.Second)})
+	s.faults.Push(n, fault{status: http.StatusTooManyRequests, errText: "rate_limited", retryAfter: int(retryAfter / time.Second)})
 }
 
 // HangNext makes the next n valid requests be accepted and recorded, then
 // never answered.
-func (s *Server) HangNext(n int) { s.addFaults(n, fault{hang: true}) }
-
-func (s *Server) addFaults(n int, f fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-}
+func (s *Server) HangNext(n int) { s.faults.PushHang(n) }
 
 // Messages returns every accepted message, oldest first.
-func (s *Server) Messages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
+func (s *Server) Messages() []Message { return s.rec.Messages() }
 
 // Requests counts every request received.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.rec.Requests() }
 
 // LastError is the last refusal the fake gave, for test failure messages.
 func (s *Server) LastError() string {
@@ -206,22 +186,10 @@ func (s *Server) LastError() string {
 	return s.lastError
 }
 
-// takeFault pops the next non-hang fault, if one is first in line.
-func (s *Server) takeFault() *fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests++
-	if len(s.faults) == 0 || s.faults[0].hang {
-		return nil
-	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
-	return &f
-}
-
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	isAPI := strings.HasPrefix(r.URL.Path, "/api/")
-	if f := s.takeFault(); f != nil {
+	s.rec.Hit()
+	if f, ok := s.faults.Take(); ok {
 		if f.retryAfter > 0 {
 			w.Header().Set("Retry-After", fmt.Sprint(f.retryAfter))
 		}
@@ -250,33 +218,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 // when told to. It returns the seconds to wait when over the rate.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, msg Message) (retryAfter int, done bool) {
 	s.mu.Lock()
-	now := s.now()
-	window := s.sent[msg.Dest][:0]
-	for _, at := range s.sent[msg.Dest] {
-		if now.Sub(at) < s.ratePer {
-			window = append(window, at)
-		}
-	}
-	s.sent[msg.Dest] = window
-	if len(window) >= s.rateN {
-		wait := s.ratePer - now.Sub(window[0])
+	now := s.clock.Now()
+	if ok, wait := s.sent.Admit(msg.Dest, now, s.rateN, s.ratePer); !ok {
 		s.lastError = "rate_limited"
 		s.mu.Unlock()
 		return max(1, int(math.Ceil(wait.Seconds()))), false
 	}
 	msg.At = now
-	s.sent[msg.Dest] = append(window, now)
-	s.messages = append(s.messages, msg)
-	hang := len(s.faults) > 0 && s.faults[0].hang
-	if hang {
-		s.faults = s.faults[1:]
-	}
+	s.rec.Add(msg)
+	hang := s.faults.TakeHang()
 	s.mu.Unlock()
 	if hang {
-		select { // accepted, but the answer never comes
-		case <-r.Context().Done():
-		case <-s.quit:
-		}
+		s.hangs.Wait(r.Context()) // accepted, but the answer never comes
 		return 0, true
 	}
 	return 0, false

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify/internal/platformfake"
 )
 
 // Limits of a self-built app's message/send.
@@ -43,18 +45,17 @@ type AppMessage struct {
 
 // AppServer is a fake of WeCom's gettoken and message/send on 127.0.0.1.
 type AppServer struct {
-	srv  *httptest.Server
-	opts AppOptions
+	srv       *httptest.Server
+	opts      AppOptions
+	clock     platformfake.Clock
+	faults    platformfake.Faults[fault]
+	perMember platformfake.Window               // per UserID
+	sent      platformfake.Recorder[AppMessage] // requests are message/send calls
+	dropped   platformfake.Recorder[AppMessage] // only its messages are used
 
-	mu        sync.Mutex
-	now       func() time.Time
-	tokens    map[string]time.Time // token -> expiry
-	issued    int
-	sendCalls int
-	faults    []fault
-	perMember map[string][]time.Time // sliding window per UserID
-	messages  []AppMessage
-	dropped   []AppMessage
+	mu     sync.Mutex           // guards tokens; makes member checks and recording one step
+	tokens map[string]time.Time // token -> expiry
+	issued int
 }
 
 // NewAppServer starts the fake app API.
@@ -62,7 +63,7 @@ func NewAppServer(opts AppOptions) *AppServer {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 7200 * time.Second
 	}
-	s := &AppServer{opts: opts, now: time.Now, tokens: map[string]time.Time{}, perMember: map[string][]time.Time{}}
+	s := &AppServer{opts: opts, tokens: map[string]time.Time{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cgi-bin/gettoken", s.getToken)
 	mux.HandleFunc("POST /cgi-bin/message/send", s.send)
@@ -77,11 +78,7 @@ func (s *AppServer) URL() string { return s.srv.URL }
 func (s *AppServer) Close() { s.srv.Close() }
 
 // SetClock replaces the clock used for token expiry and the rate window.
-func (s *AppServer) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
-}
+func (s *AppServer) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // InvalidateTokens ends every issued token early, as WeCom may: the next
 // message/send with one of them gets errcode 42001.
@@ -96,11 +93,7 @@ func (s *AppServer) InvalidateTokens() {
 // FailNext makes the next n message/send calls answer HTTP status (when
 // not 0) or HTTP 200 with errcode, before any other check.
 func (s *AppServer) FailNext(n, status, errcode int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{status: status, errcode: errcode})
-	}
+	s.faults.Push(n, fault{status: status, errcode: errcode})
 }
 
 // TokensIssued counts successful gettoken calls.
@@ -111,26 +104,14 @@ func (s *AppServer) TokensIssued() int {
 }
 
 // SendCalls counts message/send calls, accepted or not.
-func (s *AppServer) SendCalls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sendCalls
-}
+func (s *AppServer) SendCalls() int { return s.sent.Requests() }
 
 // Messages returns the accepted messages, oldest first.
-func (s *AppServer) Messages() []AppMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]AppMessage(nil), s.messages...)
-}
+func (s *AppServer) Messages() []AppMessage { return s.sent.Messages() }
 
 // Dropped returns the messages answered "ok" but dropped because a member
 // was over 30 a minute: WeCom drops them silently.
-func (s *AppServer) Dropped() []AppMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]AppMessage(nil), s.dropped...)
-}
+func (s *AppServer) Dropped() []AppMessage { return s.dropped.Messages() }
 
 func (s *AppServer) getToken(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -146,7 +127,7 @@ func (s *AppServer) getToken(w http.ResponseWriter, r *http.Request) {
 	_, _ = rand.Read(buf)
 	token := "tok" + hex.EncodeToString(buf)
 	s.mu.Lock()
-	s.tokens[token] = s.now().Add(s.opts.TokenTTL)
+	s.tokens[token] = s.clock.Now().Add(s.opts.TokenTTL)
 	s.issued++
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
@@ -168,15 +149,8 @@ type appBody struct {
 
 func (s *AppServer) send(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	s.mu.Lock()
-	s.sendCalls++
-	var f *fault
-	if len(s.faults) > 0 {
-		f = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	s.mu.Unlock()
-	if f != nil {
+	s.sent.Hit()
+	if f, ok := s.faults.Take(); ok {
 		if f.status != 0 {
 			http.Error(w, http.StatusText(f.status), f.status)
 			return
@@ -218,7 +192,7 @@ func (s *AppServer) checkToken(token string) (int, string) {
 	switch {
 	case !ok:
 		return 40014, "invalid access_token, hint: [fake]"
-	case !s.now().Before(exp):
+	case !s.clock.Now().Before(exp):
 		return 42001, "access_token expired, hint: [fake]"
 	}
 	return 0, ""
@@ -257,7 +231,7 @@ func (s *AppServer) checkMessage(b appBody) (AppMessage, int, string) {
 func (s *AppServer) record(msg AppMessage) (string, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
+	now := s.clock.Now()
 	msg.At = now
 	var invalid, valid []string
 	for _, u := range strings.Split(msg.ToUser, "|") {
@@ -277,25 +251,18 @@ func (s *AppServer) record(msg AppMessage) (string, int) {
 		if u == "@all" {
 			continue
 		}
-		window := s.perMember[u][:0]
-		for _, at := range s.perMember[u] {
-			if now.Sub(at) < AppRateWindow {
-				window = append(window, at)
-			}
-		}
-		s.perMember[u] = window
-		over = over || len(window) >= AppRateLimit
+		over = s.perMember.Prune(u, now, AppRateWindow) >= AppRateLimit || over
 	}
 	if over {
-		s.dropped = append(s.dropped, msg)
+		s.dropped.Add(msg)
 		return strings.Join(invalid, "|"), 0
 	}
 	for _, u := range valid {
 		if u != "@all" {
-			s.perMember[u] = append(s.perMember[u], now)
+			s.perMember.Add(u, now)
 		}
 	}
-	s.messages = append(s.messages, msg)
+	s.sent.Add(msg)
 	return strings.Join(invalid, "|"), 0
 }
 

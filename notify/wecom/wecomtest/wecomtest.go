@@ -11,6 +11,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify/internal/platformfake"
 )
 
 // Limits of the real robot endpoint.
@@ -34,26 +36,24 @@ type Message struct {
 type fault struct {
 	status  int // HTTP status; 0 means 200 with errcode
 	errcode int
-	hang    bool // accept and record, then never answer
 }
 
 // Server is the fake robot endpoint on 127.0.0.1.
 type Server struct {
-	srv  *httptest.Server
-	quit chan struct{}
+	srv      *httptest.Server
+	hangs    platformfake.Hangs
+	clock    platformfake.Clock
+	faults   platformfake.Faults[fault]
+	accepted platformfake.Window // per key
+	rec      platformfake.Recorder[Message]
 
-	mu       sync.Mutex
-	now      func() time.Time
-	keys     map[string]bool
-	accepted map[string][]time.Time // per key, for the sliding window
-	messages []Message
-	faults   []fault
-	requests int
+	mu   sync.Mutex // guards keys; makes rate check and recording one step
+	keys map[string]bool
 }
 
 // NewServer starts a fake that knows the given robot keys.
 func NewServer(keys ...string) *Server {
-	s := &Server{quit: make(chan struct{}), now: time.Now, keys: map[string]bool{}, accepted: map[string][]time.Time{}}
+	s := &Server{keys: map[string]bool{}}
 	for _, k := range keys {
 		s.keys[k] = true
 	}
@@ -66,50 +66,28 @@ func (s *Server) URL(key string) string { return s.srv.URL + "/cgi-bin/webhook/s
 
 // Close stops the server and releases hanging requests.
 func (s *Server) Close() {
-	close(s.quit)
+	s.hangs.Release()
 	s.srv.Close()
 }
 
 // SetClock replaces the clock used for the rate window.
-func (s *Server) SetClock(now func() time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
-}
+func (s *Server) SetClock(now func() time.Time) { s.clock.Set(now) }
 
 // FailNext makes the next n requests answer HTTP status (when not 0) or
 // HTTP 200 with errcode.
 func (s *Server) FailNext(n, status, errcode int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{status: status, errcode: errcode})
-	}
+	s.faults.Push(n, fault{status: status, errcode: errcode})
 }
 
 // HangNext makes the next n valid requests be accepted and recorded, and
 // then never answered: the client cannot tell whether they arrived.
-func (s *Server) HangNext(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{hang: true})
-	}
-}
+func (s *Server) HangNext(n int) { s.faults.PushHang(n) }
 
 // Messages returns every accepted message, oldest first.
-func (s *Server) Messages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
+func (s *Server) Messages() []Message { return s.rec.Messages() }
 
 // Requests counts every request received, accepted or not.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.rec.Requests() }
 
 type body struct {
 	MsgType    string `json:"msgtype"`
@@ -130,15 +108,8 @@ func answer(w http.ResponseWriter, errcode int, errmsg string) {
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	s.mu.Lock()
-	s.requests++
-	var f *fault
-	if len(s.faults) > 0 && !s.faults[0].hang {
-		f = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	s.mu.Unlock()
-	if f != nil {
+	s.rec.Hit()
+	if f, ok := s.faults.Take(); ok {
 		if f.status != 0 {
 			http.Error(w, http.StatusText(f.status), f.status)
 			return
@@ -161,10 +132,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hang {
-		select { // accepted, but the answer never comes
-		case <-r.Context().Done():
-		case <-s.quit:
-		}
+		s.hangs.Wait(r.Context()) // accepted, but the answer never comes
 		return
 	}
 	answer(w, 0, "ok")
@@ -210,23 +178,11 @@ func (s *Server) check(key string, raw []byte) (Message, int, string) {
 func (s *Server) record(msg Message) (hang, limited bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	window := s.accepted[msg.Key][:0]
-	for _, at := range s.accepted[msg.Key] {
-		if now.Sub(at) < RateWindow {
-			window = append(window, at)
-		}
-	}
-	s.accepted[msg.Key] = window
-	if len(window) >= RateLimit {
+	now := s.clock.Now()
+	if ok, _ := s.accepted.Admit(msg.Key, now, RateLimit, RateWindow); !ok {
 		return false, true
 	}
 	msg.At = now
-	s.accepted[msg.Key] = append(window, now)
-	s.messages = append(s.messages, msg)
-	if len(s.faults) > 0 && s.faults[0].hang {
-		s.faults = s.faults[1:]
-		return true, false
-	}
-	return false, false
+	s.rec.Add(msg)
+	return s.faults.TakeHang(), false
 }
