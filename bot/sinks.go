@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
@@ -24,38 +23,6 @@ type sinkSet struct {
 	sinks  map[string]notify.Sink
 	limits map[string][]delivery.Window
 	langs  map[string]string
-}
-
-// limiter is implemented by sinks that know their platform's rate limit;
-// multiLimiter by those with several (Feishu: per second and per minute).
-type limiter interface {
-	Limit() (n int, per time.Duration)
-}
-
-type multiLimiter interface {
-	Limits() []struct {
-		N   int
-		Per time.Duration
-	}
-}
-
-// platformLimits are the rate limits a sink reports for its platform.
-func platformLimits(s notify.Sink) []delivery.Window {
-	if w, ok := s.(interface{ Unwrap() notify.Sink }); ok {
-		s = w.Unwrap()
-	}
-	if m, ok := s.(multiLimiter); ok {
-		var ws []delivery.Window
-		for _, w := range m.Limits() {
-			ws = append(ws, delivery.Window{N: w.N, Per: w.Per})
-		}
-		return ws
-	}
-	if l, ok := s.(limiter); ok {
-		n, per := l.Limit()
-		return []delivery.Window{{N: n, Per: per}}
-	}
-	return nil
 }
 
 // buildSinks makes a sink of every enabled sink in the configuration. out is
@@ -82,7 +49,7 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		if !sc.Rate.IsZero() {
 			set.limits[name] = []delivery.Window{{N: sc.Rate.Count, Per: sc.Rate.Window}}
 		} else {
-			set.limits[name] = platformLimits(s)
+			set.limits[name] = notify.LimitsOf(s)
 		}
 	}
 	return set, nil

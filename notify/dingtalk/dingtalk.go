@@ -69,9 +69,9 @@ func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the robot's rate limit: 20 a minute, and DingTalk throttles a
+// Limits is the robot's rate limit: 20 a minute, and DingTalk throttles a
 // robot for 10 minutes once it is exceeded.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Sign is DingTalk's signature for a timestamp in milliseconds:
 // base64(HMAC-SHA256(key=secret, msg=timestamp+"\n"+secret)), not yet

@@ -229,8 +229,8 @@ func TestRateLimitThrottlesTenMinutes(t *testing.T) {
 	if err := s.Send(context.Background(), msg(alert(0, ""))); err != nil {
 		t.Fatalf("after the throttle: %v", err)
 	}
-	if n, per := s.Limit(); n != 20 || per != time.Minute {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := s.Limits(); len(l) != 1 || l[0].N != 20 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v", l)
 	}
 }
 

@@ -32,12 +32,6 @@ const (
 	FormatPost = "post"
 )
 
-// Window is one sliding-window rate limit: at most N messages in any Per.
-type Window = struct {
-	N   int
-	Per time.Duration
-}
-
 // Config is one bot sink.
 type Config struct {
 	Name   string
@@ -98,13 +92,10 @@ func pathTail(p string) (dir, last string) {
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the tighter of Feishu's two limits, 5 a second; Limits has both.
-func (s *Sink) Limit() (n int, per time.Duration) { return 5, time.Second }
-
 // Limits are Feishu's rate limits per bot: 100 a minute and 5 a second
 // (Feishu's custom bot documentation). Both are sliding windows.
-func (s *Sink) Limits() []Window {
-	return []Window{{N: 100, Per: time.Minute}, {N: 5, Per: time.Second}}
+func (s *Sink) Limits() []notify.Window {
+	return []notify.Window{{N: 100, Per: time.Minute}, {N: 5, Per: time.Second}}
 }
 
 // Sign is Feishu's signature for a timestamp in seconds:

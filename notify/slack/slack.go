@@ -103,8 +103,8 @@ func isHTTPURL(raw string) bool {
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the posting rate, for the delivery stage to honour.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+// Limits is the posting rate, for the delivery stage to honour.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Send renders m and posts it once.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {

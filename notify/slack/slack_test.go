@@ -338,8 +338,8 @@ func TestFakeRateWindow(t *testing.T) {
 	if err := f.bot.Send(context.Background(), msg); err != nil {
 		t.Fatalf("after the window slid: %v", err)
 	}
-	if n, per := f.bot.Limit(); n != 1 || per != time.Second {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := f.bot.Limits(); len(l) != 1 || l[0].N != 1 || l[0].Per != time.Second {
+		t.Errorf("Limits = %v", l)
 	}
 }
 

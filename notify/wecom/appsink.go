@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/dronebot/dronebot/notify"
 )
@@ -59,7 +58,9 @@ func (s *AppSink) Name() string { return s.name }
 // Limit is WeCom's 30 messages a minute to one member: every message of
 // this sink goes to all its members, so it is the sink's limit too. WeCom
 // drops the excess silently, so the delivery stage must hold it back.
-func (s *AppSink) Limit() (n int, per time.Duration) { return AppRateLimit, AppRateWindow }
+func (s *AppSink) Limits() []notify.Window {
+	return []notify.Window{{N: AppRateLimit, Per: AppRateWindow}}
+}
 
 // Send renders m as app markdown within 2048 bytes and sends it.
 func (s *AppSink) Send(ctx context.Context, m *notify.Message) error {

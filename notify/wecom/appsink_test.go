@@ -156,8 +156,8 @@ func TestAppSinkConfigChecks(t *testing.T) {
 func TestAppSinkLimitAndFakeWindow(t *testing.T) {
 	fake := newAppFake(t)
 	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig) { c.ToUser, c.ToParty = []string{"zhangsan"}, nil })
-	if n, per := s.Limit(); n != 30 || per != time.Minute {
-		t.Errorf("Limit = %d/%v, want 30/1m", n, per)
+	if l := s.Limits(); len(l) != 1 || l[0].N != 30 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v, want 30/1m", l)
 	}
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	fake.SetClock(func() time.Time { return now })

@@ -72,8 +72,8 @@ func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the robot's rate limit, for the delivery stage to honour.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+// Limits is the robot's rate limit, for the delivery stage to honour.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Send posts m, and the mention after it when needed.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {

@@ -207,8 +207,8 @@ func TestFakeRateWindowSlides(t *testing.T) {
 	if err := s.Send(context.Background(), msg); err == nil {
 		t.Fatal("the window let two through")
 	}
-	if n, per := s.Limit(); n != 20 || per != time.Minute {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := s.Limits(); len(l) != 1 || l[0].N != 20 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v", l)
 	}
 }
 
