@@ -43,7 +43,7 @@ func msg(alerts ...*notify.Alert) *notify.Message { return &notify.Message{ID: "
 
 func newSink(t *testing.T, url, secret string) *dingtalk.Sink {
 	t.Helper()
-	s, err := dingtalk.New(dingtalk.Config{Name: "team-dingtalk", URL: url, Secret: secret}, &http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := dingtalk.New(dingtalk.Config{URL: url, Secret: secret}, notify.Env{Name: "team-dingtalk", HTTP: &http.Client{Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestHangIsAmbiguousAndContextHonoured(t *testing.T) {
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "https://oapi.dingtalk.test/robot/send", "oapi.dingtalk.com/robot/send?access_token=SECRETx", "::"} {
-		_, err := dingtalk.New(dingtalk.Config{Name: "x", URL: u}, nil, nil)
+		_, err := dingtalk.New(dingtalk.Config{URL: u}, notify.Env{Name: "x"})
 		if err == nil {
 			t.Errorf("New(%q) accepted", u)
 		} else if strings.Contains(err.Error(), "SECRET") {

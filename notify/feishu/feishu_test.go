@@ -43,7 +43,7 @@ func msg(alerts ...*notify.Alert) *notify.Message { return &notify.Message{ID: "
 
 func newSink(t *testing.T, url, secret, format string) *feishu.Sink {
 	t.Helper()
-	s, err := feishu.New(feishu.Config{Name: "team-feishu", URL: url, Secret: secret, Format: format}, &http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := feishu.New(feishu.Config{URL: url, Secret: secret, Format: format}, notify.Env{Name: "team-feishu", HTTP: &http.Client{Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{URL: "open.feishu.cn/open-apis/bot/v2/hook/SECRETx"},
 		{URL: "https://open.feishu.test/open-apis/bot/v2/hook/SECRETx", Format: "markdown"},
 	} {
-		_, err := feishu.New(cfg, nil, nil)
+		_, err := feishu.New(cfg, notify.Env{})
 		if err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
 		} else if strings.Contains(err.Error(), "SECRET") {
