@@ -169,6 +169,11 @@ type LogTail struct {
 	// MarkedLine its 1-based line number (0 if none).
 	Marked     string
 	MarkedLine int
+	// KeyOpen says the first of Lines starts inside a private-key block
+	// whose BEGIN line is above the tail, MarkedInKey the same of Marked:
+	// mask them as key material (logtext.Masker.MaskFrom).
+	KeyOpen     bool
+	MarkedInKey bool
 }
 
 // ListOptions page through builds.
