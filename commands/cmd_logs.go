@@ -54,7 +54,7 @@ func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want strin
 	case drone.StatusSkipped:
 		return Reply{}, fail(Warning, nil, msgStepSkipped, name)
 	}
-	tail, err := r.deps.Drone.LogTail(ctx, slug, n, drone.StepRef{Stage: stage.Number, Step: step.Number},
+	tail, err := r.deps.Drone.LogTail(ctx, slug, n, drone.RefOf(stage, step),
 		drone.TailOptions{Lines: lines, Mark: logtext.IsErrorLine})
 	switch {
 	case drone.KindOf(err) == drone.KindLogNotReady:

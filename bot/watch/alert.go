@@ -84,7 +84,7 @@ func (ab *AlertBuilder) logExcerpt(ctx context.Context, repo string, b *drone.Bu
 	}
 	// The mark sees raw lines; colour codes must not hide an error word.
 	mark := func(line string) bool { return logtext.IsErrorLine(logtext.Clean(line)) }
-	ref := drone.StepRef{Stage: stage.Number, Step: step.Number}
+	ref := drone.RefOf(stage, step)
 	tail, err := ab.Client.LogTail(ctx, repo, b.Number, ref, drone.TailOptions{Lines: lines, Mark: mark})
 	if err != nil {
 		if k := drone.KindOf(err); k != drone.KindLogNotReady && k != drone.KindNotFound {
