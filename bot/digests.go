@@ -16,44 +16,6 @@ import (
 	"github.com/dronebot/dronebot/notify/email"
 )
 
-// digestStore is the store seen as the digest scheduler's state and history.
-type digestStore struct{ s *store.Store }
-
-func (d digestStore) DigestSent(ctx context.Context, name string) (time.Time, error) {
-	return d.s.DigestSent(ctx, name)
-}
-
-func (d digestStore) SetDigestSent(ctx context.Context, name string, at time.Time) error {
-	return d.s.SetDigestSent(ctx, name, at)
-}
-
-func (d digestStore) History(ctx context.Context, since, until time.Time, globs []string) ([]digest.Build, error) {
-	recs, err := d.s.History(ctx, since, until, globs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]digest.Build, len(recs))
-	for i, r := range recs {
-		out[i] = digest.Build{Repo: r.Repo, Number: r.Number, Branch: r.Branch, Event: r.Event, Status: r.Status,
-			Commit: r.Commit, Author: r.Author, FailedStep: r.FailedStep, Started: r.Started, Finished: r.Finished,
-			Duration: r.Duration}
-	}
-	return out, nil
-}
-
-func (d digestStore) Lines(ctx context.Context) ([]digest.Line, error) {
-	lines, err := d.s.Lines(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]digest.Line, len(lines))
-	for i, l := range lines {
-		out[i] = digest.Line{Repo: l.Repo, Branch: l.Branch, Red: l.Red, Since: l.Since, FailingStep: l.FailingStep,
-			FailCount: l.FailCount}
-	}
-	return out, nil
-}
-
 // digestSpecs are the enabled digests of the configuration.
 func digestSpecs(cfg *config.Config) []digest.Spec {
 	var specs []digest.Spec
@@ -77,7 +39,7 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 			mail[name] = m
 		}
 	}
-	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: digestStore{st}, History: digestStore{st},
+	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
 		WatchRepos: cfg.Watch.Repos, Now: now, Logger: log.With("part", "digest"),
 		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
 }
@@ -111,7 +73,7 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 	if cfg == nil {
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	// A running bot holds the store: read it then, and send only by mail.
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Logger: logger})
 	if err != nil {

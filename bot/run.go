@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/drone/logtext"
 )
 
 func runCommand(ctx context.Context, c *CLI, args []string) int {
@@ -25,7 +26,7 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintln(c.Stderr, "dronebot run: the configuration has errors; not starting")
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	for _, p := range rep.Warnings() {
 		logger.Warn("configuration", "problem", p.String())
 	}
@@ -50,15 +51,17 @@ func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger, ou
 	return svc.run(ctx)
 }
 
-// NewLogger logs to w in cfg's format (text or json) at cfg's level.
-func NewLogger(w io.Writer, cfg config.Log) *slog.Logger {
+// NewLogger logs to w in cfg's format (text or json) at cfg's level, with
+// secrets (the configuration's, and anything shaped like one) masked.
+func NewLogger(w io.Writer, cfg config.Log, secrets ...string) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.Level))); err != nil {
 		level = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logtext.NewMasker(secrets...).Handler(h))
 }

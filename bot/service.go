@@ -137,7 +137,7 @@ func (s *service) buildWatcher(acl *commands.ACL) error {
 		counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
 	var err error
 	s.watcher, err = watch.New(watch.Options{
-		Client: s.drone, State: watchState{s.store}, Emit: al.Emit, Mode: cfg.Watch.Mode,
+		Client: s.drone, State: s.store, Emit: al.Emit, Mode: cfg.Watch.Mode,
 		Interval: cfg.Watch.Interval.Std(), SafetyPoll: cfg.Watch.SafetyPoll.Std(),
 		WebhookSecret: cfg.Watch.WebhookSecret, WebhookMaxSkew: cfg.Watch.WebhookMaxSkew.Std(),
 		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: cfg.Secrets(),

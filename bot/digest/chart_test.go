@@ -2,6 +2,7 @@ package digest
 
 import (
 	"bytes"
+	"github.com/dronebot/dronebot/bot/store"
 	"image"
 	"image/color"
 	"image/png"
@@ -52,7 +53,7 @@ func TestChartBars(t *testing.T) {
 		t.Errorf("pass/fail area %.2f, want about 6/5", ratio)
 	}
 
-	var green []Build
+	var green []store.BuildRecord
 	for _, b := range sc.builds {
 		if b.Status == "success" {
 			green = append(green, b)
@@ -66,9 +67,9 @@ func TestChartBars(t *testing.T) {
 
 func TestChartLongAndEmptyPeriods(t *testing.T) {
 	since := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	var builds []Build
+	var builds []store.BuildRecord
 	for i := range 90 {
-		builds = append(builds, Build{Repo: "a/b", Number: int64(i), Status: "failure", Finished: since.Add(time.Duration(i) * 24 * time.Hour)})
+		builds = append(builds, store.BuildRecord{Repo: "a/b", Number: int64(i), Status: "failure", Finished: since.Add(time.Duration(i) * 24 * time.Hour)})
 	}
 	r := Compute(Spec{Name: "q", Schedule: "0 0 1 * *"}, since, since.Add(90*24*time.Hour), builds, nil, nil)
 	if len(r.Days) != 90 {
@@ -91,7 +92,7 @@ func BenchmarkChart(b *testing.B) {
 
 func BenchmarkCompute(b *testing.B) {
 	sc := newScenario(b)
-	var builds []Build
+	var builds []store.BuildRecord
 	for i := range 10000 {
 		bd := sc.builds[i%len(sc.builds)]
 		bd.Number = int64(i)

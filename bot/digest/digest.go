@@ -13,6 +13,7 @@ package digest
 
 import (
 	"context"
+	"github.com/dronebot/dronebot/bot/store"
 	"time"
 )
 
@@ -43,31 +44,6 @@ func (s Spec) repoGlobs() []string {
 	return s.Repos
 }
 
-// Build is one finished build of the recorded history.
-type Build struct {
-	Repo       string
-	Number     int64
-	Branch     string
-	Event      string
-	Status     string // Drone's final status: success, failure, error, killed, ...
-	Commit     string
-	Author     string
-	FailedStep string // the first failed step, "" when none
-	Started    time.Time
-	Finished   time.Time
-	Duration   time.Duration
-}
-
-// Line is the current state of one repository + branch.
-type Line struct {
-	Repo        string
-	Branch      string
-	Red         bool
-	Since       time.Time // when it turned its current colour
-	FailingStep string
-	FailCount   int // consecutive failed builds; 0 when green
-}
-
 // StateStore remembers when each digest was last sent by the schedule.
 type StateStore interface {
 	// DigestSent is the scheduled time of the last sent digest of name;
@@ -82,9 +58,9 @@ type HistoryStore interface {
 	// History is the builds that finished in [since, until) of the
 	// repositories matching repoGlobs (none: all), in finish order. The
 	// store may match more widely: results are filtered again here.
-	History(ctx context.Context, since, until time.Time, repoGlobs []string) ([]Build, error)
+	History(ctx context.Context, since, until time.Time, repoGlobs []string) ([]store.BuildRecord, error)
 	// Lines is every known line, red or green.
-	Lines(ctx context.Context) ([]Line, error)
+	Lines(ctx context.Context) ([]store.Line, error)
 }
 
 // Report is one digest's content: every number is computed by Compute.
@@ -134,9 +110,9 @@ type RepoStats struct {
 	// builds that have one (see Percentile); 0 when none has.
 	Median       time.Duration
 	P90          time.Duration
-	Red          []Line      // its red lines now, by branch
-	FailingSteps []StepCount // steps that failed most, most first
-	Flaky        []Flaky     // failed, then passed on the same commit
+	Red          []store.Line // its red lines now, by branch
+	FailingSteps []StepCount  // steps that failed most, most first
+	Flaky        []Flaky      // failed, then passed on the same commit
 }
 
 // StepCount is how often one step was the failed step.

@@ -3,6 +3,7 @@ package digest
 import (
 	"context"
 	"errors"
+	"github.com/dronebot/dronebot/bot/store"
 	"slices"
 	"sync"
 	"testing"
@@ -13,31 +14,31 @@ import (
 // behaves: History filters [since, until) by finish time.
 type memStore struct {
 	mu     sync.Mutex
-	builds []Build
-	lines  []Line
+	builds []store.BuildRecord
+	lines  []store.Line
 	sent   map[string]time.Time
 	globs  [][]string // repoGlobs of each History call
 	fail   error      // when set, History fails
 }
 
-func (m *memStore) History(_ context.Context, since, until time.Time, repoGlobs []string) ([]Build, error) {
+func (m *memStore) History(_ context.Context, since, until time.Time, repoGlobs []string) ([]store.BuildRecord, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.globs = append(m.globs, repoGlobs)
 	if m.fail != nil {
 		return nil, m.fail
 	}
-	var out []Build
+	var out []store.BuildRecord
 	for _, b := range m.builds {
 		if !b.Finished.Before(since) && b.Finished.Before(until) {
 			out = append(out, b)
 		}
 	}
-	slices.SortFunc(out, func(a, b Build) int { return a.Finished.Compare(b.Finished) })
+	slices.SortFunc(out, func(a, b store.BuildRecord) int { return a.Finished.Compare(b.Finished) })
 	return out, nil
 }
 
-func (m *memStore) Lines(context.Context) ([]Line, error) {
+func (m *memStore) Lines(context.Context) ([]store.Line, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Clone(m.lines), nil
@@ -89,8 +90,8 @@ func at(t testing.TB, loc *time.Location, s string) time.Time {
 type scenario struct {
 	spec         Spec
 	since, until time.Time
-	builds       []Build
-	lines        []Line
+	builds       []store.BuildRecord
+	lines        []store.Line
 	watch        []string
 }
 
@@ -98,9 +99,9 @@ func newScenario(t testing.TB) scenario {
 	t.Helper()
 	loc := mustLoc(t, "Asia/Shanghai")
 	ts := func(s string) time.Time { return at(t, loc, s) }
-	b := func(repo string, n int64, branch, status, commit, step, finished string, d time.Duration) Build {
+	b := func(repo string, n int64, branch, status, commit, step, finished string, d time.Duration) store.BuildRecord {
 		fin := ts(finished)
-		return Build{Repo: repo, Number: n, Branch: branch, Event: "push", Status: status, Commit: commit,
+		return store.BuildRecord{Repo: repo, Number: n, Branch: branch, Event: "push", Status: status, Commit: commit,
 			Author: "pan", FailedStep: step, Started: fin.Add(-d), Finished: fin, Duration: d}
 	}
 	noDuration := b("octo/api", 14, "main", "error", "c3c3c3c3c3", "", "2024-05-07 10:30", 0)
@@ -111,7 +112,7 @@ func newScenario(t testing.TB) scenario {
 		since: ts("2024-05-06 09:00"),
 		until: ts("2024-05-08 09:00"),
 		watch: []string{"octo/*"},
-		builds: []Build{
+		builds: []store.BuildRecord{
 			b("octo/api", 9, "main", "failure", "z9", "test", "2024-05-06 08:59", time.Minute), // before the period
 			b("octo/api", 10, "main", "success", "a1a1a1a1a1", "", "2024-05-06 10:00", 4*time.Minute),
 			b("octo/api", 11, "main", "failure", "b2b2b2b2b2", "test", "2024-05-06 11:00", 2*time.Minute),
@@ -128,7 +129,7 @@ func newScenario(t testing.TB) scenario {
 			b("octo/docs", 7, "main", "success", "d1", "", "2024-05-07 09:30", 90*time.Second),
 			b("other/repo", 1, "main", "failure", "o1", "test", "2024-05-07 12:00", time.Minute), // not in the digest
 		},
-		lines: []Line{
+		lines: []store.Line{
 			{Repo: "octo/api", Branch: "main", Red: true, Since: ts("2024-05-07 10:00"), FailingStep: "lint", FailCount: 3},
 			{Repo: "octo/api", Branch: "feature", Red: false, Since: ts("2024-05-01 10:00")},
 			{Repo: "octo/cli", Branch: "main", Red: true, Since: ts("2024-05-01 18:05"), FailingStep: "deploy", FailCount: 1},

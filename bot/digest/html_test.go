@@ -3,6 +3,7 @@ package digest
 import (
 	"bytes"
 	"encoding/base64"
+	"github.com/dronebot/dronebot/bot/store"
 	"image/png"
 	"reflect"
 	"strings"
@@ -143,7 +144,7 @@ func TestRenderHTML(t *testing.T) {
 
 func TestRenderHTMLChineseAndEscaped(t *testing.T) {
 	sc := newScenario(t)
-	evil := Build{Repo: `octo/<script>alert(1)`, Number: 1, Status: "failure", FailedStep: `<img src=x onerror=y>`,
+	evil := store.BuildRecord{Repo: `octo/<script>alert(1)`, Number: 1, Status: "failure", FailedStep: `<img src=x onerror=y>`,
 		Finished: sc.since.Add(time.Hour)}
 	r := Compute(sc.spec, sc.since, sc.until, append(sc.builds, evil), sc.lines, sc.watch)
 	page, err := RenderHTML(r, "zh", "cid:"+ChartName)

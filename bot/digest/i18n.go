@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"github.com/dronebot/dronebot/bot/store"
 	"strings"
 	"time"
 )
@@ -229,7 +230,7 @@ func totalsLine(r *Report, p *phrases, sep string) string {
 }
 
 // redText describes one red line.
-func redText(l Line, loc *time.Location, p *phrases) string {
+func redText(l store.Line, loc *time.Location, p *phrases) string {
 	s := fmt.Sprintf(p.redLine, l.Branch, l.Since.In(loc).Format(timeLayout))
 	if l.FailingStep != "" {
 		s += p.listSeparator + fmt.Sprintf(p.failingStep, l.FailingStep)

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"cmp"
+	"github.com/dronebot/dronebot/bot/store"
 	"slices"
 	"time"
 
@@ -26,19 +27,19 @@ const maxFailingSteps = 3
 //     period, on any branch of the same repository, counted once;
 //   - repositories go worst first: red right now, then more failures, then
 //     a lower success rate (none last), then by name.
-func Compute(spec Spec, since, until time.Time, builds []Build, lines []Line, watchGlobs []string) *Report {
+func Compute(spec Spec, since, until time.Time, builds []store.BuildRecord, lines []store.Line, watchGlobs []string) *Report {
 	loc := spec.location()
 	globs := spec.repoGlobs()
 	r := &Report{Name: spec.Name, Since: since, Until: until, Location: loc}
 
-	byRepo := map[string][]Build{}
+	byRepo := map[string][]store.BuildRecord{}
 	for _, b := range builds {
 		if b.Finished.Before(since) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
 			continue
 		}
 		byRepo[b.Repo] = append(byRepo[b.Repo], b)
 	}
-	red := map[string][]Line{}
+	red := map[string][]store.Line{}
 	for _, l := range lines {
 		if l.Red && drone.MatchAnyGlob(globs, l.Repo) {
 			red[l.Repo] = append(red[l.Repo], l)
@@ -51,12 +52,12 @@ func Compute(spec Spec, since, until time.Time, builds []Build, lines []Line, wa
 	}
 
 	for repo, bs := range byRepo {
-		slices.SortStableFunc(bs, func(a, b Build) int {
+		slices.SortStableFunc(bs, func(a, b store.BuildRecord) int {
 			return cmp.Or(a.Finished.Compare(b.Finished), cmp.Compare(a.Number, b.Number))
 		})
 		rs := repoStats(repo, bs)
 		rs.Red = red[repo]
-		slices.SortFunc(rs.Red, func(a, b Line) int { return cmp.Compare(a.Branch, b.Branch) })
+		slices.SortFunc(rs.Red, func(a, b store.Line) int { return cmp.Compare(a.Branch, b.Branch) })
 		r.Repos = append(r.Repos, rs)
 		r.Totals.add(rs)
 	}
@@ -91,7 +92,7 @@ func (c *Counts) add(status string) {
 func failed(status string) bool { return status == "failure" || status == "error" }
 
 // repoStats computes one repository's numbers from its builds in finish order.
-func repoStats(repo string, builds []Build) RepoStats {
+func repoStats(repo string, builds []store.BuildRecord) RepoStats {
 	rs := RepoStats{Repo: repo}
 	var durations []time.Duration
 	steps := map[string]int{}
@@ -134,7 +135,7 @@ func repoStats(repo string, builds []Build) RepoStats {
 	return rs
 }
 
-func buildDuration(b Build) time.Duration {
+func buildDuration(b store.BuildRecord) time.Duration {
 	if b.Duration > 0 {
 		return b.Duration
 	}
@@ -183,7 +184,7 @@ func worstFirst(a, b RepoStats) int {
 
 // days counts passes and failures per calendar day of loc, every day of
 // the period included, quiet ones too.
-func days(byRepo map[string][]Build, since, until time.Time, loc *time.Location) []Day {
+func days(byRepo map[string][]store.BuildRecord, since, until time.Time, loc *time.Location) []Day {
 	if !until.After(since) {
 		return nil
 	}

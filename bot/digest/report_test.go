@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"github.com/dronebot/dronebot/bot/store"
 	"reflect"
 	"testing"
 	"time"
@@ -29,11 +30,11 @@ func TestComputeScenario(t *testing.T) {
 			{
 				Repo: "octo/api", Counts: Counts{Runs: 7, Passed: 2, Failed: 4, Other: 1},
 				Median: 2 * time.Minute, P90: 5 * time.Minute,
-				Red:          []Line{sc.lines[0]},
+				Red:          []store.Line{sc.lines[0]},
 				FailingSteps: []StepCount{{"test", 2}, {"lint", 1}},
 				Flaky:        []Flaky{{Commit: "b2b2b2b2b2", Branch: "main", Failed: []int64{11}, Passed: 12}},
 			},
-			{Repo: "octo/cli", Red: []Line{sc.lines[2]}},
+			{Repo: "octo/cli", Red: []store.Line{sc.lines[2]}},
 			{
 				Repo: "octo/web", Counts: Counts{Runs: 4, Passed: 3, Failed: 1},
 				Median: 10 * time.Minute, P90: 12 * time.Minute,
@@ -127,7 +128,7 @@ func TestComputeEdges(t *testing.T) {
 		}
 	})
 	t.Run("flaky needs a pass after the failure", func(t *testing.T) {
-		r := Compute(utc, since, until, []Build{
+		r := Compute(utc, since, until, []store.BuildRecord{
 			{Repo: "a/b", Number: 1, Status: "success", Commit: "x", Finished: since.Add(time.Minute)},
 			{Repo: "a/b", Number: 2, Status: "failure", Commit: "x", Finished: since.Add(2 * time.Minute)},
 			{Repo: "a/b", Number: 3, Status: "failure", Commit: "y", Finished: since.Add(3 * time.Minute)},
@@ -160,7 +161,7 @@ func TestComputeEdges(t *testing.T) {
 		ny := mustLoc(t, "America/New_York")
 		spec := Spec{Name: "d", Schedule: "0 9 * * *", Location: ny}
 		s, u := at(t, ny, "2024-03-09 09:00"), at(t, ny, "2024-03-11 09:00") // DST starts 03-10
-		r := Compute(spec, s, u, []Build{
+		r := Compute(spec, s, u, []store.BuildRecord{
 			{Repo: "a/b", Number: 1, Status: "success", Finished: at(t, ny, "2024-03-10 23:30")},
 			{Repo: "a/b", Number: 2, Status: "failure", Finished: at(t, ny, "2024-03-11 00:30")},
 		}, nil, nil)

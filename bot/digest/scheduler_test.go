@@ -3,6 +3,7 @@ package digest
 import (
 	"context"
 	"errors"
+	"github.com/dronebot/dronebot/bot/store"
 	"strings"
 	"sync"
 	"testing"
@@ -98,7 +99,7 @@ func TestMissedScheduleSentOnce(t *testing.T) {
 	ts := func(s string) time.Time { return at(t, utc, s) }
 	hourly := Spec{Name: "hourly", Schedule: "0 * * * *", Location: utc}
 	st := &memStore{sent: map[string]time.Time{"hourly": ts("2024-05-06 10:00")}}
-	st.builds = []Build{
+	st.builds = []store.BuildRecord{
 		{Repo: "a/b", Number: 1, Status: "success", Finished: ts("2024-05-06 10:30")},
 		{Repo: "a/b", Number: 2, Status: "failure", Finished: ts("2024-05-06 11:30")},
 		{Repo: "a/b", Number: 3, Status: "success", Finished: ts("2024-05-06 12:10")},

@@ -50,3 +50,11 @@ func (s *Store) FinishBuild(ctx context.Context, f FinishedBuild) (applied bool,
 	}
 	return applied, queued, nil
 }
+
+// CommitBuild is FinishBuild for a build that queues nothing: it marks the
+// build seen, records rec and, when line is not nil, stores the line's new
+// state. It reports false, writing nothing, when the build was seen before.
+func (s *Store) CommitBuild(ctx context.Context, line *Line, rec BuildRecord) (bool, error) {
+	applied, _, err := s.FinishBuild(ctx, FinishedBuild{Repo: rec.Repo, Number: rec.Number, Line: line, Record: &rec})
+	return applied, err
+}

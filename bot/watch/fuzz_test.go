@@ -18,7 +18,7 @@ func FuzzWebhookBody(f *testing.F) {
 	f.Add([]byte(`{"event":"build","action":"updated","repo":{},"build":{"status":"failure","finished":1}}`))
 	f.Add([]byte(`{"event":"build","action":"updated","repo":{"slug":"a/b"},"build":{"status":"success","finished":1,"stages":[null,{"steps":[null]}]}}`))
 	now := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
-	wh := NewWebhook(WebhookConfig{Secret: "fuzz-secret", Now: func() time.Time { return now }}, nil, NewMemState(now), nil)
+	wh := NewWebhook(WebhookConfig{Secret: "fuzz-secret", Now: func() time.Time { return now }}, nil, newState(f, now), nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if ev, err := drone.ParseWebhook(body); err == nil && ev.Finished() {
 			b := ev.Build

@@ -3,22 +3,24 @@ package watch
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
 	"github.com/dronebot/dronebot/notify"
 )
 
-// harness is a fake Drone, a real client, an in-memory state and an emit
+// harness is a fake Drone, a real client, a real store and an emit
 // func that keeps what it is given.
 type harness struct {
 	t      testing.TB
 	fake   *dronetest.Server
 	client drone.Client
-	state  *MemState
+	state  *store.Store
 
 	mu     sync.Mutex
 	alerts []*notify.Alert
@@ -37,7 +39,46 @@ func newHarness(tb testing.TB, dialect drone.Dialect) *harness {
 	if err != nil {
 		tb.Fatalf("drone.New: %v", err)
 	}
-	return &harness{t: tb, fake: fake, client: client, state: NewMemState(time.Now().Add(-time.Hour))}
+	return &harness{t: tb, fake: fake, client: client, state: newState(tb, time.Now().Add(-time.Hour))}
+}
+
+// newState opens a store in a temporary directory whose first run was at
+// firstRun: the first open fixes it, the second runs on the wall clock.
+func newState(tb testing.TB, firstRun time.Time) *store.Store {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "dronebot.db")
+	st, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return firstRun }})
+	if err == nil {
+		err = st.Close()
+	}
+	if err == nil {
+		st, err = store.Open(context.Background(), path, store.Options{})
+	}
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
+
+// line is the stored state of repo@branch; ok is false when it is unknown.
+func (h *harness) line(repo, branch string) (store.Line, bool) {
+	h.t.Helper()
+	l, ok, err := h.state.GetLine(context.Background(), repo, branch)
+	if err != nil {
+		h.t.Fatalf("get line: %v", err)
+	}
+	return l, ok
+}
+
+// history is every recorded build, oldest first.
+func (h *harness) history() []store.BuildRecord {
+	h.t.Helper()
+	recs, err := h.state.History(context.Background(), time.Time{}, time.Now().Add(time.Hour), nil)
+	if err != nil {
+		h.t.Fatalf("history: %v", err)
+	}
+	return recs
 }
 
 func (h *harness) emit(_ context.Context, a *notify.Alert) error {

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"cmp"
+	"github.com/dronebot/dronebot/bot/store"
 	"slices"
 
 	"github.com/dronebot/dronebot/drone"
@@ -16,7 +17,7 @@ type Verdict struct {
 	FailCount int
 	// Line is the line's new state; nil when the line keeps its state or
 	// the build has none.
-	Line *Line
+	Line *store.Line
 }
 
 // HasLine reports whether builds of event belong to a line. Tag, promote
@@ -36,7 +37,7 @@ func HasLine(event string) bool {
 // A build older than the one that last set the line (it finished after a
 // newer build) is reported as failure or success and leaves the line alone,
 // since the line follows its newest build.
-func Outcomes(repo string, b *drone.Build, before *Line) Verdict {
+func Outcomes(repo string, b *drone.Build, before *store.Line) Verdict {
 	switch b.Status {
 	case drone.StatusKilled, drone.StatusDeclined, drone.StatusSkipped:
 		return Verdict{Outcomes: []notify.Outcome{notify.OutcomeKilled}}
@@ -54,7 +55,7 @@ func Outcomes(repo string, b *drone.Build, before *Line) Verdict {
 	}
 
 	red := before != nil && before.Red
-	next := &Line{Repo: repo, Branch: b.Branch(), LastBuild: b.Number, Red: failed}
+	next := &store.Line{Repo: repo, Branch: b.Branch(), LastBuild: b.Number, Red: failed}
 	if before != nil {
 		next.Since = before.Since
 	}

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"github.com/dronebot/dronebot/bot/store"
 	"slices"
 	"testing"
 	"time"
@@ -22,45 +23,45 @@ func TestOutcomes(t *testing.T) {
 	build := func(st drone.Status, event string) *drone.Build {
 		return &drone.Build{Number: 10, Status: st, Event: event, Source: "feature", Target: "main", Finished: fin}
 	}
-	green := &Line{Repo: "octo/demo", Branch: "main", LastBuild: 9, Since: t0}
-	red := &Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 3, LastBuild: 9, Since: t0, FailingStep: "lint"}
+	green := &store.Line{Repo: "octo/demo", Branch: "main", LastBuild: 9, Since: t0}
+	red := &store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 3, LastBuild: 9, Since: t0, FailingStep: "lint"}
 
 	tests := []struct {
 		name      string
 		build     *drone.Build
-		before    *Line
+		before    *store.Line
 		want      []notify.Outcome
 		failCount int
-		line      *Line // nil: the line keeps its state
+		line      *store.Line // nil: the line keeps its state
 	}{
 		{"failure on unknown", failedBuild(drone.StatusFailure), nil, []notify.Outcome{notify.OutcomeFailure}, 1,
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin, FailingStep: "test"}},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin, FailingStep: "test"}},
 		{"failure on green", failedBuild(drone.StatusFailure), green, []notify.Outcome{notify.OutcomeFailure}, 1,
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin, FailingStep: "test"}},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin, FailingStep: "test"}},
 		{"error on green", build(drone.StatusError, drone.EventPush), green, []notify.Outcome{notify.OutcomeFailure}, 1,
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin}},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 10, Since: fin}},
 		{"failure on red", failedBuild(drone.StatusFailure), red, []notify.Outcome{notify.OutcomeStillFailing}, 4,
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 4, LastBuild: 10, Since: t0, FailingStep: "test"}},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 4, LastBuild: 10, Since: t0, FailingStep: "test"}},
 		{"error on red", build(drone.StatusError, drone.EventCron), red, []notify.Outcome{notify.OutcomeStillFailing}, 4,
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 4, LastBuild: 10, Since: t0}},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 4, LastBuild: 10, Since: t0}},
 		{"success on red", build(drone.StatusSuccess, drone.EventPush), red, []notify.Outcome{notify.OutcomeFixed, notify.OutcomeSuccess}, 0,
-			&Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: fin}},
+			&store.Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: fin}},
 		{"success on green", build(drone.StatusSuccess, drone.EventCustom), green, []notify.Outcome{notify.OutcomeSuccess}, 0,
-			&Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: t0}},
+			&store.Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: t0}},
 		{"success on unknown", build(drone.StatusSuccess, drone.EventPush), nil, []notify.Outcome{notify.OutcomeSuccess}, 0,
-			&Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: fin}},
+			&store.Line{Repo: "octo/demo", Branch: "main", LastBuild: 10, Since: fin}},
 		{"killed on red", build(drone.StatusKilled, drone.EventPush), red, []notify.Outcome{notify.OutcomeKilled}, 0, nil},
 		{"declined on green", build(drone.StatusDeclined, drone.EventPush), green, []notify.Outcome{notify.OutcomeKilled}, 0, nil},
 		{"skipped on unknown", build(drone.StatusSkipped, drone.EventPush), nil, []notify.Outcome{notify.OutcomeKilled}, 0, nil},
 		{"pull request uses the source branch", build(drone.StatusFailure, drone.EventPullRequest), nil, []notify.Outcome{notify.OutcomeFailure}, 1,
-			&Line{Repo: "octo/demo", Branch: "feature", Red: true, FailCount: 1, LastBuild: 10, Since: fin}},
+			&store.Line{Repo: "octo/demo", Branch: "feature", Red: true, FailCount: 1, LastBuild: 10, Since: fin}},
 		{"tag failure has no line", build(drone.StatusFailure, drone.EventTag), red, []notify.Outcome{notify.OutcomeFailure}, 1, nil},
 		{"promote success has no line", build(drone.StatusSuccess, drone.EventPromote), red, []notify.Outcome{notify.OutcomeSuccess}, 0, nil},
 		{"rollback error has no line", build(drone.StatusError, drone.EventRollback), nil, []notify.Outcome{notify.OutcomeFailure}, 1, nil},
 		{"older build after a newer one: failure, line kept", build(drone.StatusFailure, drone.EventPush),
-			&Line{Repo: "octo/demo", Branch: "main", LastBuild: 11}, []notify.Outcome{notify.OutcomeFailure}, 1, nil},
+			&store.Line{Repo: "octo/demo", Branch: "main", LastBuild: 11}, []notify.Outcome{notify.OutcomeFailure}, 1, nil},
 		{"older build after a newer one: success, no fixed", build(drone.StatusSuccess, drone.EventPush),
-			&Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 11}, []notify.Outcome{notify.OutcomeSuccess}, 0, nil},
+			&store.Line{Repo: "octo/demo", Branch: "main", Red: true, FailCount: 1, LastBuild: 11}, []notify.Outcome{notify.OutcomeSuccess}, 0, nil},
 		{"unfinished build has no outcome", build(drone.StatusRunning, drone.EventPush), green, nil, 0, nil},
 	}
 	for _, tt := range tests {

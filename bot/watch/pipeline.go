@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dronebot/dronebot/bot/store"
 	"log/slog"
 	"sync"
 	"time"
@@ -87,7 +88,7 @@ func (p *Pipeline) Process(ctx context.Context, repo string, b *drone.Build, sil
 	// a build finishing in the second the bot first ran would pass silently.
 	silent = silent || (!b.Finished.IsZero() && b.Finished.Before(first.Truncate(time.Second)))
 
-	var before *Line
+	var before *store.Line
 	if HasLine(b.Event) {
 		l, ok, err := p.state.GetLine(ctx, repo, b.Branch())
 		if err != nil {
@@ -139,8 +140,8 @@ func anyFailed(os []notify.Outcome) bool {
 }
 
 // record is the history entry of a finished build.
-func record(repo string, b *drone.Build) BuildRecord {
-	r := BuildRecord{
+func record(repo string, b *drone.Build) store.BuildRecord {
+	r := store.BuildRecord{
 		Repo: repo, Number: b.Number, Branch: b.Branch(), Event: b.Event, Status: string(b.Status),
 		Commit: b.Commit, Author: b.Author, Started: b.Started, Finished: b.Finished,
 		Duration: span(b.Started, b.Finished),

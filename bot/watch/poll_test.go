@@ -23,7 +23,7 @@ func TestPollAlertFlow(t *testing.T) {
 			if got := h.cycle(w); len(got) != 0 {
 				t.Fatalf("first sighting alerted: %s", outcomes(got))
 			}
-			if l, ok := h.state.Line("octo/demo", "main"); !ok || l.Red || l.LastBuild != 1 {
+			if l, ok := h.line("octo/demo", "main"); !ok || l.Red || l.LastBuild != 1 {
 				t.Fatalf("line after first sighting = %+v, %v; want green from #1", l, ok)
 			}
 
@@ -68,10 +68,10 @@ func TestPollAlertFlow(t *testing.T) {
 			if got := h.cycle(w); outcomes(got) != "#5:killed" {
 				t.Fatalf("alerts = %s, want #5:killed", outcomes(got))
 			}
-			if l, _ := h.state.Line("octo/demo", "main"); l.Red || l.LastBuild != 4 {
+			if l, _ := h.line("octo/demo", "main"); l.Red || l.LastBuild != 4 {
 				t.Fatalf("line after killed = %+v, want green from #4", l)
 			}
-			hist := h.state.History()
+			hist := h.history()
 			if len(hist) != 5 || hist[1].FailedStep != "test" || hist[4].Status != "killed" {
 				t.Fatalf("history = %+v", hist)
 			}
@@ -133,7 +133,7 @@ func TestPollOutOfOrderFinish(t *testing.T) {
 				t.Fatalf("#5 reported twice: %s", outcomes(got))
 			}
 			// The line follows its newest build, #6.
-			if l, _ := h.state.Line("octo/demo", "main"); !l.Red || l.LastBuild != 6 || l.FailCount != 1 {
+			if l, _ := h.line("octo/demo", "main"); !l.Red || l.LastBuild != 6 || l.FailCount != 1 {
 				t.Fatalf("line = %+v, want red from #6", l)
 			}
 			if p, _ := h.state.Pending(context.Background()); len(p) != 0 {
@@ -159,10 +159,10 @@ func TestPollFirstSightingSilent(t *testing.T) {
 	if n := len(h.fake.Requests()); n != 1 {
 		t.Fatalf("first sighting made %d requests, want 1 (the listing has what it needs)", n)
 	}
-	if l, ok := h.state.Line("octo/red", "main"); !ok || !l.Red || l.FailCount != 1 {
+	if l, ok := h.line("octo/red", "main"); !ok || !l.Red || l.FailCount != 1 {
 		t.Fatalf("line = %+v, %v; want red, set silently", l, ok)
 	}
-	if _, ok := h.state.Line("other/skip", "main"); ok {
+	if _, ok := h.line("other/skip", "main"); ok {
 		t.Fatal("a repository outside the globs was recorded")
 	}
 	// The empty repository's first build is not a first sighting.
@@ -297,7 +297,7 @@ func TestWatcherDroneUpHook(t *testing.T) {
 func TestBuildFinishingInTheFirstSecondIsNews(t *testing.T) {
 	h := newHarness(t, drone.DialectV1)
 	first := time.Now().Truncate(time.Second).Add(700 * time.Millisecond)
-	h.state = NewMemState(first)
+	h.state = newState(t, first)
 	h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
 	h.fake.AddBuild("octo/demo", greenBuildAt(first.Add(-time.Minute)))
 	w := h.watcher()

@@ -17,56 +17,25 @@ package watch
 import (
 	"context"
 	"time"
+
+	"github.com/dronebot/dronebot/bot/store"
 )
 
-// Line is the state of one repository + branch.
-type Line struct {
-	Repo        string
-	Branch      string
-	Red         bool
-	FailCount   int       // consecutive failed builds; 0 when green
-	LastBuild   int64     // number of the newest finished build that set the state
-	Since       time.Time // when the line turned its current colour
-	FailingStep string    // the failed step of the last failure, "" when green
-}
-
-// BuildRecord is one finished build for the history digests read.
-type BuildRecord struct {
-	Repo       string
-	Number     int64
-	Branch     string
-	Event      string
-	Status     string
-	Commit     string
-	Author     string
-	FailedStep string // the first failed step, "" when none
-	Started    time.Time
-	Finished   time.Time
-	Duration   time.Duration
-}
-
-// PendingBuild is an unfinished (or not yet processed) build the poller
-// checks again each cycle.
-type PendingBuild struct {
-	Repo   string
-	Number int64
-}
-
-// State is what the watcher keeps between cycles and across restarts. The
-// bot's store implements it; MemState is an in-memory one.
+// State is what the watcher keeps between cycles and across restarts, in the
+// store's own record types: *store.Store implements it.
 type State interface {
 	// FirstRun is when the bot first ran on this state: builds that
 	// finished before it only set their line, silently.
 	FirstRun(ctx context.Context) (time.Time, error)
 	// GetLine returns the line's state; ok is false when it is unknown.
-	GetLine(ctx context.Context, repo, branch string) (line Line, ok bool, err error)
+	GetLine(ctx context.Context, repo, branch string) (line store.Line, ok bool, err error)
 	// BuildSeen reports whether CommitBuild was called for repo#number.
 	BuildSeen(ctx context.Context, repo string, number int64) (bool, error)
 	// CommitBuild durably and atomically marks rec's build as processed,
 	// adds it to the history, takes it off the pending list and, when line
 	// is not nil, stores the line's new state. It reports false, writing
 	// nothing, when the build was committed before.
-	CommitBuild(ctx context.Context, line *Line, rec BuildRecord) (bool, error)
+	CommitBuild(ctx context.Context, line *store.Line, rec store.BuildRecord) (bool, error)
 
 	// Cursors returns, per repository, the newest build number the poller
 	// has seen (0: seen with no build). A repository absent from the map
@@ -79,5 +48,5 @@ type State interface {
 	// RemovePending takes repo#number off that list; absent is fine.
 	RemovePending(ctx context.Context, repo string, number int64) error
 	// Pending lists the builds to check again.
-	Pending(ctx context.Context) ([]PendingBuild, error)
+	Pending(ctx context.Context) ([]store.PendingBuild, error)
 }

@@ -69,7 +69,7 @@ func helloDrone(fake *dronetest.Server) {
 func TestWebhookRecordedDeliveries(t *testing.T) {
 	h := newHarness(t, drone.DialectV1)
 	helloDrone(h.fake)
-	h.state = NewMemState(time.Unix(1795463000, 0))
+	h.state = newState(t, time.Unix(1795463000, 0))
 	var now time.Time
 	var rejects []string
 	w := h.watcher(func(o *Options) {
