@@ -36,6 +36,9 @@ type faultySink struct {
 	fail  func(n int)
 	hang  func()          // nil: the fake cannot accept and then hang
 	texts func() []string // one string per accepted message
+	// bodies, where set, are the accepted messages as sent, when texts
+	// shows only part of them.
+	bodies func() []string
 	// deliveryIDs are the X-Dronebot-Delivery headers of every request,
 	// where the platform carries them.
 	deliveryIDs func() []string
@@ -81,6 +84,15 @@ func faultySinks(t *testing.T) []faultySink {
 							names = append(names, fmt.Sprintf("%s #%d ", a.Repo, a.Build))
 						}
 						out = append(out, strings.Join(names, "\n"))
+					}
+				}
+				return out
+			},
+			bodies: func() []string {
+				var out []string
+				for _, r := range hook.Requests() {
+					if r.Status < 300 {
+						out = append(out, string(r.Body))
 					}
 				}
 				return out

@@ -65,7 +65,7 @@ func demoCommand(ctx context.Context, c *CLI, args []string) int {
 	}
 
 	out := &lockedWriter{w: c.Stdout}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	listening := make(chan net.Addr, 1)
 	svc, err := newService(ctx, cfg, logger, serviceDeps{Out: out,
 		OnListen: func(public, _ net.Addr) { listening <- public }})

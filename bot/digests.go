@@ -73,7 +73,7 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 	if cfg == nil {
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	// A running bot holds the store: read it then, and send only by mail.
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Logger: logger})
 	if err != nil {

@@ -44,7 +44,7 @@ func execCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	dc, err := drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
 		Timeout: cfg.Drone.Timeout.Std(), LogTimeout: cfg.Drone.LogTimeout.Std(), CAFile: cfg.Drone.CAFile, Logger: logger})
 	if err != nil {

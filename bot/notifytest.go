@@ -36,7 +36,7 @@ func notifyTestCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot notify-test: sink %s is disabled: %s\n", name, sc.DisabledReason)
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	sink, err := buildSink(name, sc, &http.Client{Timeout: 30 * time.Second}, c.Stdout, logger)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "dronebot notify-test: %v\n", err)

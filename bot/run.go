@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/drone/logtext"
 )
 
 func runCommand(ctx context.Context, c *CLI, args []string) int {
@@ -25,7 +26,7 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintln(c.Stderr, "dronebot run: the configuration has errors; not starting")
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log)
+	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
 	for _, p := range rep.Warnings() {
 		logger.Warn("configuration", "problem", p.String())
 	}
@@ -33,7 +34,7 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot run: not starting: %v\n", err)
 		return exitFail
 	}
-	if err := runService(ctx, cfg, logger); err != nil {
+	if err := runService(ctx, cfg, logger, c.Stdout); err != nil {
 		logger.Error("dronebot stopped", "err", err)
 		return exitFail
 	}
@@ -41,24 +42,26 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 }
 
 // runService runs the bot until ctx is done, then drains within
-// server.shutdown_timeout.
-func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
-	svc, err := newService(ctx, cfg, logger, serviceDeps{})
+// server.shutdown_timeout. `stdout` sinks write to out.
+func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger, out io.Writer) error {
+	svc, err := newService(ctx, cfg, logger, serviceDeps{Out: out})
 	if err != nil {
 		return err
 	}
 	return svc.run(ctx)
 }
 
-// NewLogger logs to w in cfg's format (text or json) at cfg's level.
-func NewLogger(w io.Writer, cfg config.Log) *slog.Logger {
+// NewLogger logs to w in cfg's format (text or json) at cfg's level, with
+// secrets (the configuration's, and anything shaped like one) masked.
+func NewLogger(w io.Writer, cfg config.Log, secrets ...string) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.Level))); err != nil {
 		level = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logtext.NewMasker(secrets...).Handler(h))
 }

@@ -54,7 +54,7 @@ func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want strin
 	case drone.StatusSkipped:
 		return Reply{}, fail(Warning, nil, msgStepSkipped, name)
 	}
-	tail, err := r.deps.Drone.LogTail(ctx, slug, n, drone.StepRef{Stage: stage.Number, Step: step.Number},
+	tail, err := r.deps.Drone.LogTail(ctx, slug, n, drone.RefOf(stage, step),
 		drone.TailOptions{Lines: lines, Mark: logtext.IsErrorLine})
 	switch {
 	case drone.KindOf(err) == drone.KindLogNotReady:
@@ -77,7 +77,7 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	for i, l := range tail.Lines {
 		cleaned[i] = logtext.Clean(l)
 	}
-	cleaned = r.masker.MaskLines(cleaned)
+	cleaned = r.masker.MaskLinesFrom(cleaned, tail.KeyOpen)
 	var text string
 	switch {
 	case tail.Total == 0 && len(tail.Lines) == 0:
@@ -90,7 +90,8 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 		text = p.f(msgLogWhole, len(tail.Lines))
 	}
 	if tail.Marked != "" && tail.MarkedLine > 0 {
-		text += p.f(msgLogFirstError, tail.MarkedLine, shorten(r.masker.Mask(logtext.Clean(tail.Marked)), 200))
+		marked, _ := r.masker.MaskFrom(logtext.Clean(tail.Marked), tail.MarkedInKey)
+		text += p.f(msgLogFirstError, tail.MarkedLine, shorten(marked, 200))
 	}
 	return Reply{
 		Title:   title,

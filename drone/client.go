@@ -92,8 +92,10 @@ func New(cfg Config) (Client, error) {
 		c.api = &v1API{t: t}
 	case DialectV08:
 		c.api = &v08API{t: t}
+	case DialectWoodpecker:
+		c.api = newWoodpeckerAPI(t)
 	default:
-		return nil, &Error{Kind: KindInvalid, Op: "configure client", Message: fmt.Sprintf("unknown API dialect %q (want auto, v1 or v0.8)", cfg.Dialect)}
+		return nil, &Error{Kind: KindInvalid, Op: "configure client", Message: fmt.Sprintf("unknown API dialect %q (want auto, v1, v0.8 or woodpecker)", cfg.Dialect)}
 	}
 	return c, nil
 }
@@ -179,9 +181,12 @@ func (c *client) resolve(ctx context.Context) (Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d == DialectV08 {
+	switch d {
+	case DialectV08:
 		c.api = &v08API{t: c.t}
-	} else {
+	case DialectWoodpecker:
+		c.api = newWoodpeckerAPI(c.t)
+	default:
 		c.api = &v1API{t: c.t}
 	}
 	c.t.log.Debug("drone API dialect detected", "dialect", string(d))

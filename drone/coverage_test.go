@@ -16,6 +16,7 @@ func TestEveryFixtureIsExercised(t *testing.T) {
 	}{
 		{dir25, append(v1Cases(), v1ErrorCases()...)},
 		{dir08, append(v08Cases(), v08ErrorCases()...)},
+		{dirWP, append(wpCases(), wpErrorCases()...)},
 	} {
 		used := map[string]bool{"GET_version": true} // TestDetectDialect
 		for _, c := range set.cases {

@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// detectDialect asks GET /version; servers older than 0.8.2 lack it, so an
+// detectDialect asks GET /version, whose source names Woodpecker's
+// repository on Woodpecker; Drone servers older than 0.8.2 lack it, so an
 // answer that is not JSON falls back to the shape of GET /api/user.
 func detectDialect(ctx context.Context, t *transport) (Dialect, error) {
 	var v struct {
@@ -19,7 +20,7 @@ func detectDialect(ctx context.Context, t *transport) (Dialect, error) {
 	raw, err := rawGet(ctx, t, call{op: "version", what: "detect API dialect", method: http.MethodGet, path: "/version"})
 	if err == nil && json.Unmarshal(raw, &v) == nil && v.Version != "" {
 		if strings.Contains(strings.ToLower(v.Source), "woodpecker") {
-			return "", &Error{Kind: KindNotImplemented, Op: "detect API dialect", Message: "Woodpecker CI servers are not supported (set drone.api for a Drone server)"}
+			return DialectWoodpecker, nil
 		}
 		if strings.HasPrefix(strings.TrimPrefix(v.Version, "v"), "0.") {
 			return DialectV08, nil

@@ -20,6 +20,7 @@ func TestDetectDialect(t *testing.T) {
 		{name: "drone 0.8 /version", dir: dir08, routes: map[string]string{"GET /version": "GET_version", "GET /api/user": "GET_api_user"}, want: DialectV08},
 		{name: "no /version, 1.x user has machine", dir: dir25, routes: map[string]string{"GET /api/user": "GET_api_user"}, want: DialectV1},
 		{name: "no /version, 0.8 user", dir: dir08, routes: map[string]string{"GET /api/user": "GET_api_user"}, want: DialectV08},
+		{name: "woodpecker 3.17 /version", dir: dirWP, routes: map[string]string{"GET /version": "GET_version", "GET /api/user": "GET_api_user"}, want: DialectWoodpecker},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,3 +141,11 @@ func (c *client) LogTail(ctx context.Context, slug string, number int64, step St
 	}
 	return api.LogTail(ctx, slug, number, step, opts)
 }
+
+func (c *client) RecentBuilds(ctx context.Context) ([]*RecentBuild, error) {
+	api, err := c.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.RecentBuilds(ctx)
+}

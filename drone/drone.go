@@ -1,8 +1,10 @@
 // Package drone is dronebot's client for the Drone CI HTTP API.
 //
-// It speaks two dialects, Drone 1.x/2.x ("v1") and Drone 0.8 ("v0.8"), behind
-// one dialect-neutral model: a Build has Stages, a Stage has Steps. On 0.8 a
-// top-level proc is a Stage and its children are Steps.
+// It speaks three dialects, Drone 1.x/2.x ("v1"), Drone 0.8 ("v0.8") and
+// Woodpecker CI ("woodpecker"), behind one dialect-neutral model: a Build has
+// Stages, a Stage has Steps. On 0.8 a top-level proc is a Stage and its
+// children are Steps; on Woodpecker a pipeline is a Build and its workflows
+// are Stages.
 package drone
 
 import (
@@ -17,6 +19,8 @@ const (
 	DialectAuto Dialect = "auto"
 	DialectV1   Dialect = "v1"   // Drone 1.x and 2.x
 	DialectV08  Dialect = "v0.8" // Drone 0.8
+	// DialectWoodpecker is Woodpecker CI 2.x/3.x, the fork of Drone 0.8.
+	DialectWoodpecker Dialect = "woodpecker"
 )
 
 // Status is the state of a build, stage or step, with the values Drone uses.
@@ -137,7 +141,8 @@ type Stage struct {
 
 // Step is one step of a stage.
 type Step struct {
-	Number   int // 1.x step number; 0.8 proc pid (the log key)
+	Number   int   // 1.x step number; 0.8 and Woodpecker pid (0.8's log key)
+	ID       int64 // the server's id of the step: Woodpecker's log key (0 elsewhere)
 	Name     string
 	Status   Status
 	ExitCode int
@@ -147,10 +152,17 @@ type Step struct {
 }
 
 // StepRef names one step of a build for its log: on 1.x the stage and step
-// numbers, on 0.8 the step's pid in Step (Stage is then the parent pid).
+// numbers, on 0.8 the step's pid in Step (Stage is then the parent pid), on
+// Woodpecker the step's ID (or, without it, its pid in Step).
 type StepRef struct {
 	Stage int
 	Step  int
+	ID    int64
+}
+
+// RefOf is the StepRef of step in stage, for any dialect.
+func RefOf(stage *Stage, step *Step) StepRef {
+	return StepRef{Stage: stage.Number, Step: step.Number, ID: step.ID}
 }
 
 // TailOptions say how much of a log to keep.
@@ -169,12 +181,17 @@ type LogTail struct {
 	// MarkedLine its 1-based line number (0 if none).
 	Marked     string
 	MarkedLine int
+	// KeyOpen says the first of Lines starts inside a private-key block
+	// whose BEGIN line is above the tail, MarkedInKey the same of Marked:
+	// mask them as key material (logtext.Masker.MaskFrom).
+	KeyOpen     bool
+	MarkedInKey bool
 }
 
 // ListOptions page through builds.
 type ListOptions struct {
 	Page    int // 1-based; 0 means 1
-	PerPage int // 1.x: at most 100 (0 means 25); 0.8 pages are always 50
+	PerPage int // 1.x: at most 100 (0 means 25); 0.8 pages are always 50; Woodpecker at most 50 (0 means 50)
 	Branch  string
 }
 
@@ -214,4 +231,19 @@ type Client interface {
 	DeclineBuild(ctx context.Context, slug string, number int64) error
 	PromoteBuild(ctx context.Context, slug string, number int64, target string, params map[string]string) (*Build, error)
 	LogTail(ctx context.Context, slug string, number int64, step StepRef, opts TailOptions) (*LogTail, error)
+	// RecentBuilds lists the newest builds across every repository the
+	// token may push to, newest first, in one request (Woodpecker's feed,
+	// at most FeedLimit builds, without stages). Drone has no such call:
+	// its dialects answer KindNotImplemented without a request.
+	RecentBuilds(ctx context.Context) ([]*RecentBuild, error)
+}
+
+// FeedLimit is the most builds RecentBuilds returns: a full answer may have
+// left older builds out.
+const FeedLimit = 50
+
+// RecentBuild is one entry of RecentBuilds.
+type RecentBuild struct {
+	Slug  string
+	Build *Build
 }

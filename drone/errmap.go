@@ -142,3 +142,41 @@ func clip(s string) string {
 	}
 	return s[:cut] + "…"
 }
+
+// mapWoodpecker reads a Woodpecker error: text/plain or, most often, an
+// empty body, so the status and the operation tell what happened.
+func mapWoodpecker(c call, status int, header http.Header, body []byte) *Error {
+	msg := serverMessage(header, body)
+	e := &Error{Op: c.what, Status: status, Message: msg}
+	switch {
+	case c.log && status == http.StatusNotFound:
+		e.Kind, e.Message = KindNotFound, "no log stored for that step"
+	case status == http.StatusNotFound:
+		e.Kind = KindNotFound
+		if c.notFound != "" {
+			e.Message = c.notFound
+		}
+	case status == http.StatusInternalServerError && msg == "" && c.op == "create":
+		// Woodpecker could not resolve the branch head (or the repository
+		// has been deactivated) and says nothing more.
+		e.Kind, e.Message = KindNotFound, "branch not found, or the repository is not active"
+	case status == http.StatusInternalServerError && msg == "" && c.op == "decline":
+		// Declining anything but a blocked pipeline fails inside the server.
+		e.Kind, e.Message = KindBadRequest, "the pipeline is not waiting for approval"
+	case status == http.StatusForbidden && c.op == "promote":
+		e.Kind = KindForbidden
+		if msg == "" {
+			e.Message = wpDeployForbidden
+		}
+	case status == http.StatusInternalServerError && c.op == "enable" && msg != "":
+		// e.g. "Could not fetch repository from forge."
+		e.Kind = KindBadRequest
+	default:
+		e.Kind = kindOfStatus(status)
+	}
+	finish(e)
+	return e
+}
+
+// wpDeployForbidden explains Woodpecker's bare 403 on a deployment.
+const wpDeployForbidden = "deployments are off for this repository (its allow_deploy setting), or the token may not push to it"

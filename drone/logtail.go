@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/dronebot/dronebot/drone/logtext"
 )
 
 const (
@@ -17,13 +19,16 @@ const (
 // tailer reassembles lines from log chunks and keeps only the last ones.
 type tailer struct {
 	ring    []string
-	next    int // where the next line goes in ring
+	inKey   []bool // ring[i] starts inside a private-key block
+	next    int    // where the next line goes in ring
 	total   int
 	partial strings.Builder
 	cut     bool // partial was truncated at maxLineBytes
 	mark    func(string) bool
 	marked  string
 	markAt  int
+	markKey bool
+	keys    logtext.KeyTracker
 }
 
 func newTailer(opts TailOptions) *tailer {
@@ -31,7 +36,7 @@ func newTailer(opts TailOptions) *tailer {
 	if n <= 0 {
 		n = defaultTailLines
 	}
-	return &tailer{ring: make([]string, 0, n), mark: opts.Mark}
+	return &tailer{ring: make([]string, 0, n), inKey: make([]bool, 0, n), mark: opts.Mark}
 }
 
 // write takes one chunk: any number of lines, possibly ending mid-line.
@@ -69,14 +74,16 @@ func (t *tailer) line(s string) {
 		s = s[:maxLineBytes]
 	}
 	t.total++
+	inKey := t.keys.Line([]byte(s))
 	if t.mark != nil && t.markAt == 0 && t.mark(s) {
-		t.marked, t.markAt = s, t.total
+		t.marked, t.markAt, t.markKey = s, t.total, inKey
 	}
 	if len(t.ring) < cap(t.ring) {
 		t.ring = append(t.ring, s)
+		t.inKey = append(t.inKey, inKey)
 		return
 	}
-	t.ring[t.next] = s
+	t.ring[t.next], t.inKey[t.next] = s, inKey
 	t.next = (t.next + 1) % len(t.ring)
 }
 
@@ -91,9 +98,12 @@ func (t *tailer) result() *LogTail {
 	out := &LogTail{Total: t.total, Lines: make([]string, 0, len(t.ring))}
 	out.Lines = append(out.Lines, t.ring[t.next:]...)
 	out.Lines = append(out.Lines, t.ring[:t.next]...)
+	if len(t.ring) > 0 {
+		out.KeyOpen = t.inKey[t.next%len(t.ring)]
+	}
 	// A marked line still in the tail needs no separate mention.
 	if t.markAt > 0 && t.markAt <= t.total-len(out.Lines) {
-		out.Marked, out.MarkedLine = t.marked, t.markAt
+		out.Marked, out.MarkedLine, out.MarkedInKey = t.marked, t.markAt, t.markKey
 	}
 	return out
 }

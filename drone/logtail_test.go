@@ -121,3 +121,16 @@ func TestRealChunkedLogs(t *testing.T) {
 		}
 	}
 }
+
+func TestReadLogTailFollowsKeyBlocks(t *testing.T) {
+	key := []string{"x\n", "-----BEGIN RSA PRIVATE KEY-----\n", "MIIE1\n", "MIIE2\n", "-----END RSA PRIVATE KEY-----\n", "after\n"}
+	for n, want := range map[int]bool{1: false, 2: true, 3: true, 4: true, 5: false} {
+		got, err := readLogTail(strings.NewReader(chunkJSON(t, key...)), TailOptions{Lines: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.KeyOpen != want {
+			t.Errorf("last %d lines: KeyOpen = %v, want %v", n, got.KeyOpen, want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ type call struct {
 	method string
 	path   string // already escaped
 	query  url.Values
+	body   any // sent as JSON when not nil
 	// notFound is the message for a 404 (and for 0.8's 500 on a missing build).
 	notFound string
 	// missing500 marks the 0.8 reads that answer a missing build with 500.
@@ -154,6 +155,9 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 	req := t.rc.R().SetContext(actx).SetDoNotParseResponse(true)
 	if len(c.query) > 0 {
 		req.SetQueryParamsFromValues(c.query)
+	}
+	if c.body != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(c.body)
 	}
 	resp, err := req.Execute(c.method, c.path)
 	elapsed := time.Since(start)

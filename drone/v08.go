@@ -279,3 +279,8 @@ func (a *v08API) LogTail(ctx context.Context, slug string, number int64, step St
 	})
 	return tail, err
 }
+
+// RecentBuilds: the watcher reads 0.8 through its repository listing.
+func (a *v08API) RecentBuilds(context.Context) ([]*RecentBuild, error) {
+	return nil, &Error{Kind: KindNotImplemented, Op: "list recent builds", Message: notAvailable}
+}

@@ -257,3 +257,8 @@ func (a *v1API) LogTail(ctx context.Context, slug string, number int64, step Ste
 	})
 	return tail, err
 }
+
+// RecentBuilds: Drone 1.x has no feed the watcher could use.
+func (a *v1API) RecentBuilds(context.Context) ([]*RecentBuild, error) {
+	return nil, &Error{Kind: KindNotImplemented, Op: "list recent builds", Message: notAvailable}
+}

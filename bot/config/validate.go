@@ -75,7 +75,7 @@ func (c *checker) validateDrone() {
 		c.httpURL("drone.server", d.Server)
 	}
 	c.required("drone.token", d.Token)
-	c.oneOf("drone.api", string(d.API), "auto", "v1", "v0.8")
+	c.oneOf("drone.api", string(d.API), "auto", "v1", "v0.8", "woodpecker")
 	c.atLeast("drone.timeout", d.Timeout, time.Millisecond)
 	c.atLeast("drone.log_timeout", d.LogTimeout, time.Millisecond)
 	c.readableFile("drone.ca_file", d.CAFile)

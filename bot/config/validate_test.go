@@ -23,7 +23,7 @@ func TestValidationRules(t *testing.T) {
 			"warning bot.yaml:3: drone.token is empty: DRONE_TOKEN is not set (run refuses to start until it is set)"},
 		{"server not a URL", "drone:\n  server: drone.example.com\n  token: t\n", nil,
 			"error bot.yaml:2: drone.server: must be an http:// or https:// URL with a host"},
-		{"api enum", base + "  api: v2\n", nil, `error bot.yaml:4: drone.api: "v2" is not one of auto, v1, v0.8`},
+		{"api enum", base + "  api: v2\n", nil, `error bot.yaml:4: drone.api: "v2" is not one of auto, v1, v0.8, woodpecker`},
 		{"ca_file missing", base + "  ca_file: /nonexistent/ca.pem\n", nil, "error bot.yaml:4: drone.ca_file: cannot read /nonexistent/ca.pem"},
 		{"lang enum", base + "lang: fr\n", nil, `error bot.yaml:4: lang: "fr" is not one of en, zh`},
 		{"log level", base + "log: {level: loud}\n", nil, `error bot.yaml:4: log.level: "loud" is not one of debug, info, warn, error`},

@@ -68,7 +68,7 @@ func (ab *AlertBuilder) BuildAlert(ctx context.Context, repo string, b *drone.Bu
 		})
 	}
 	if b.Error != "" {
-		a.BuildError = ab.masker().Mask(logtext.Clean(b.Error))
+		a.BuildError = ab.masker().Text(b.Error)
 	}
 	if withLog && len(steps) > 0 {
 		a.Log = ab.logExcerpt(ctx, repo, b, stages[0], steps[0])
@@ -84,7 +84,7 @@ func (ab *AlertBuilder) logExcerpt(ctx context.Context, repo string, b *drone.Bu
 	}
 	// The mark sees raw lines; colour codes must not hide an error word.
 	mark := func(line string) bool { return logtext.IsErrorLine(logtext.Clean(line)) }
-	ref := drone.StepRef{Stage: stage.Number, Step: step.Number}
+	ref := drone.RefOf(stage, step)
 	tail, err := ab.Client.LogTail(ctx, repo, b.Number, ref, drone.TailOptions{Lines: lines, Mark: mark})
 	if err != nil {
 		if k := drone.KindOf(err); k != drone.KindLogNotReady && k != drone.KindNotFound {
@@ -98,11 +98,11 @@ func (ab *AlertBuilder) logExcerpt(ctx context.Context, repo string, b *drone.Bu
 	}
 	ex := &notify.LogExcerpt{
 		Step:  stepLabel(b, stage, step),
-		Lines: ab.masker().MaskLines(cleaned),
+		Lines: ab.masker().MaskLinesFrom(cleaned, tail.KeyOpen),
 		Total: tail.Total,
 	}
 	if tail.MarkedLine > 0 {
-		ex.Cause = ab.masker().Mask(logtext.Clean(tail.Marked))
+		ex.Cause, _ = ab.masker().MaskFrom(logtext.Clean(tail.Marked), tail.MarkedInKey)
 		ex.CauseLine = tail.MarkedLine
 	}
 	return ex

@@ -49,6 +49,11 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) string {
 	if err != nil {
 		return h.reject(w, "verify", cryptoRejection(err))
 	}
+	// A recorded check replayed later must not prove anything: the same
+	// window as for messages.
+	if !h.fresh(q.Get("timestamp")) {
+		return h.reject(w, "verify", rejection{http.StatusUnauthorized, "stale", "timestamp outside the replay window"})
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(echo)

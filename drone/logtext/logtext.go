@@ -7,25 +7,6 @@ import (
 	"strings"
 )
 
-// ansiPattern matches CSI sequences (colours, cursor moves), OSC sequences
-// (window titles, hyperlinks) and the remaining two-byte escapes.
-var ansiPattern = regexp.MustCompile(`\x1b\[[0-9:;<=>?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]`)
-
-// Clean strips ANSI escape sequences from line. A carriage return inside the
-// line (progress bars) keeps only what a terminal would show last.
-func Clean(line string) string {
-	line = strings.TrimRight(line, "\r\n")
-	if i := strings.LastIndexByte(line, '\r'); i >= 0 {
-		line = line[i+1:]
-	}
-	if strings.IndexByte(line, 0x1b) < 0 {
-		return line
-	}
-	line = ansiPattern.ReplaceAllString(line, "")
-	// A lone ESC left at the end of a cut line is noise too.
-	return strings.ReplaceAll(line, "\x1b", "")
-}
-
 // errorWord finds words that usually mean trouble; each hit is then checked
 // against the harmless uses around it ("0 errors", "-Werror").
 var errorWord = regexp.MustCompile(`(?i)\b(errors?|fail(?:ed|ure|s)?|fatal)\b`)
