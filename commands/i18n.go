@@ -2,7 +2,7 @@ package commands
 
 import (
 	"fmt"
-	"strings"
+	"github.com/dronebot/dronebot/lang"
 )
 
 // msgID names one fixed sentence or word of a reply; the zero value is the
@@ -158,9 +158,8 @@ type phrases struct {
 }
 
 // phrasesFor is the table for lang: Chinese for "zh" and "zh-…", else English.
-func phrasesFor(lang string) *phrases {
-	l := strings.ToLower(strings.TrimSpace(lang))
-	if l == "zh" || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh_") {
+func phrasesFor(tag string) *phrases {
+	if lang.Normalize(tag) == lang.Chinese {
 		return chinese()
 	}
 	return english()

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"github.com/dronebot/dronebot/lang"
 	"time"
 )
 
@@ -60,7 +61,7 @@ var phraseBook = map[string]*phrases{
 	},
 }
 
-func phrasesFor(lang string) *phrases { return phraseBook[normLang(lang)] }
+func phrasesFor(tag string) *phrases { return phraseBook[lang.Normalize(tag)] }
 
 // outcomeLabel is the emoji and word for a's outcome.
 func (p *phrases) outcomeLabel(a *Alert) string {

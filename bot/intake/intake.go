@@ -1,6 +1,6 @@
-// Package intake is what every chat intake shares: the guard around each
-// HTTP route (deadlines, panic recovery, one observed result per request)
-// and the runner of background work (commands under a concurrency bound,
+// Package intake is what every request into the bot shares: the one guard
+// around every HTTP route (body limit, panic recovery, status observed), the
+// per-route acknowledgement deadline and result, and the runner of background work (commands under a concurrency bound,
 // followed builds, graceful shutdown). The platform parts (signatures,
 // rendering, delivery) stay with each intake.
 package intake

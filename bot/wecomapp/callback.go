@@ -2,7 +2,7 @@ package wecomapp
 
 import (
 	"errors"
-	"io"
+	"github.com/dronebot/dronebot/bot/intake"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,12 +63,11 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) string {
 // handleCallback serves an encrypted message: verify, decrypt, answer an
 // empty 200 at once and run the command in the background.
 func (h *Handler) handleCallback(w http.ResponseWriter, r *http.Request) string {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := intake.ReadBody(w, r)
+	if errors.Is(err, intake.ErrTooLarge) {
+		return h.reject(w, "callback", rejection{http.StatusRequestEntityTooLarge, "too_large", "body over 1 MiB"})
+	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return h.reject(w, "callback", rejection{http.StatusRequestEntityTooLarge, "too_large", "body over 1 MiB"})
-		}
 		return h.reject(w, "callback", rejection{http.StatusBadRequest, "malformed", "body could not be read"})
 	}
 	q := r.URL.Query()

@@ -3,6 +3,7 @@ package wecomapp
 import (
 	"bytes"
 	"crypto/rand"
+	"github.com/dronebot/dronebot/bot/intake"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -211,7 +212,7 @@ func TestBadInputIsRefused(t *testing.T) {
 		}, http.StatusBadRequest},
 		{"body over 1 MiB", func(h *harness, t *testing.T) signed {
 			s := h.seal(t, h.textMessage(writer, "/help"))
-			s.body = append(s.body, bytes.Repeat([]byte(" "), maxBody)...)
+			s.body = append(s.body, bytes.Repeat([]byte(" "), intake.MaxBody)...)
 			return s
 		}, http.StatusRequestEntityTooLarge},
 	}
@@ -241,7 +242,7 @@ func TestBadInputIsRefused(t *testing.T) {
 
 func TestPanicInHandlerIsA500(t *testing.T) {
 	h := newHarness(t)
-	srv := httptest.NewServer(h.handler.guard("test", func(http.ResponseWriter, *http.Request) string { panic("boom") }))
+	srv := httptest.NewServer(intake.Guard(h.handler.guard("test", func(http.ResponseWriter, *http.Request) string { panic("boom") }), nil, nil))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
 	if err != nil {
