@@ -42,6 +42,15 @@ var (
 )
 
 // transport sends calls with per-attempt timeouts and retries idempotent GETs.
+//
+// resty builds and sends the requests (base URL, token, TLS, user agent);
+// this type owns the rest on purpose and uses neither resty's retries nor
+// its result decoding. Each attempt has two clocks, drone.timeout up to the
+// headers and drone.log_timeout for a log body that is streamed, never
+// buffered (SetDoNotParseResponse); a retry happens only for no answer or a
+// gateway status, and every failure must become one of our Error kinds with
+// its own sentence. resty's retry conditions and SetResult see a response
+// whose body it has already read whole, which a 100 MB step log cannot be.
 type transport struct {
 	rc         *resty.Client
 	red        redactor
