@@ -35,9 +35,9 @@ type BuildSpec struct {
 	DeployTask   string
 	Warnings     []Warning
 	Created      time.Time
-	Started     time.Time
-	Finished    time.Time
-	Stages      []StageSpec
+	Started      time.Time
+	Finished     time.Time
+	Stages       []StageSpec
 }
 
 // Warning is a linter remark on a Woodpecker pipeline's config that did not
@@ -64,8 +64,8 @@ type StepSpec struct {
 	Name     string
 	Status   drone.Status
 	ExitCode int
-	Error    string // Woodpecker's step error, e.g. "Canceled"
-	Type     string // Woodpecker's step type; default clone for a step named clone, else commands
+	Error    string   // Woodpecker's step error, e.g. "Canceled"
+	Type     string   // Woodpecker's step type; default clone for a step named clone, else commands
 	Log      []string // lines
 	// LogChunks are raw chunks; they override Log, to test chunk reassembly.
 	LogChunks []string
