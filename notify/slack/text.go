@@ -3,10 +3,6 @@ package slack
 import (
 	"fmt"
 	"sort"
-	"strings"
-	"unicode/utf8"
-
-	slackapi "github.com/slack-go/slack"
 
 	"github.com/dronebot/dronebot/notify"
 )
@@ -77,87 +73,4 @@ func sortedBySeverity(alerts []*notify.Alert) []*notify.Alert {
 	out := append([]*notify.Alert(nil), alerts...)
 	sort.SliceStable(out, func(i, j int) bool { return severity(out[i].Outcome) < severity(out[j].Outcome) })
 	return out
-}
-
-func plain(t string) *slackapi.TextBlockObject {
-	return slackapi.NewTextBlockObject(slackapi.PlainTextType, t, true, false)
-}
-
-func header(t string) slackapi.Block {
-	return slackapi.NewHeaderBlock(plain(cutRunes(t, MaxHeaderText)))
-}
-
-func section(mrkdwn string) slackapi.Block {
-	return slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, mrkdwn, false, false), nil, nil)
-}
-
-// escape makes s safe as mrkdwn text: Slack reads &, < and > as markup.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// codeSafe makes s safe inside a code span or block.
-func codeSafe(s string) string {
-	return strings.ReplaceAll(escape(s), "`", "'")
-}
-
-func link(text, u string) string {
-	if u == "" {
-		return escape(text)
-	}
-	u = strings.NewReplacer("|", "%7C", ">", "%3E", "<", "%3C").Replace(u)
-	return "<" + u + "|" + escape(text) + ">"
-}
-
-// cutRunes cuts s to at most n characters, ending in "…" when it cut.
-func cutRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-// lastRunes is the last n characters of s.
-func lastRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[len(r)-n:])
-}
-
-// cutLines cuts text to at most n characters at a line boundary.
-func cutLines(text string, n int) string {
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	kept := string([]rune(text)[:n-2])
-	if i := strings.LastIndexByte(kept, '\n'); i > 0 {
-		kept = kept[:i]
-	}
-	return kept + "\n…"
-}
-
-// chunkLines packs lines into texts of at most n characters each; a line
-// longer than n is cut.
-func chunkLines(lines []string, n int) []string {
-	var chunks []string
-	cur, size := []string(nil), 0
-	for _, l := range lines {
-		l = cutRunes(l, n)
-		ln := utf8.RuneCountInString(l)
-		if len(cur) > 0 && size+1+ln > n {
-			chunks = append(chunks, strings.Join(cur, "\n"))
-			cur, size = nil, 0
-		}
-		if len(cur) > 0 {
-			size++
-		}
-		cur, size = append(cur, l), size+ln
-	}
-	if len(cur) > 0 {
-		chunks = append(chunks, strings.Join(cur, "\n"))
-	}
-	return chunks
 }
