@@ -134,7 +134,8 @@ func (s *service) buildWatcher(acl *commands.ACL) error {
 	cfg := s.cfg
 	al := &alerter{store: s.store, routes: routesFromConfig(cfg), acl: acl, users: cfg.Users, lang: cfg.Lang,
 		langs: s.sinks.langs, maxAge: cfg.Delivery.MaxAge.Std(), now: s.deps.Now, wake: s.worker.Wake,
-		counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+		counted:  func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() },
+		unrouted: func(o string) { s.metrics.alertsUnrouted.WithLabelValues(o).Inc() }, log: s.log.With("part", "alerts")}
 	var err error
 	s.watcher, err = watch.New(watch.Options{
 		Client: s.drone, State: s.store, Emit: al.Emit, Mode: cfg.Watch.Mode,
