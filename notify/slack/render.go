@@ -26,7 +26,7 @@ type Rendered struct {
 
 // Render turns m into Block Kit within Slack's limits.
 func Render(m *notify.Message) Rendered {
-	p := labelsFor(m.Language())
+	p := notify.PhrasesFor(m.Language())
 	var blocks []slackapi.Block
 	switch {
 	case m.Notice != nil:
@@ -67,8 +67,8 @@ func noticeBlocks(n *notify.Notice) []slackapi.Block {
 	return blocks
 }
 
-func alertBlocks(a *notify.Alert, p *labels) []slackapi.Block {
-	blocks := []slackapi.Block{Header(p.outcome(a) + p.colon + buildName(a))}
+func alertBlocks(a *notify.Alert, p *notify.Phrases) []slackapi.Block {
+	blocks := []slackapi.Block{Header(p.OutcomeLabel(a) + p.Colon + buildName(a))}
 	blocks = append(blocks, Section(CutLines(facts(a, p), MaxSectionText)))
 	if a.Log != nil && len(a.Log.Lines) > 0 {
 		blocks = append(blocks, Section(logTail(a.Log, p, MaxSectionText)))
@@ -76,17 +76,17 @@ func alertBlocks(a *notify.Alert, p *labels) []slackapi.Block {
 	if a.Outcome.Failed() {
 		v := ButtonValue(a)
 		blocks = append(blocks, slackapi.NewActionBlock("build-actions",
-			slackapi.NewButtonBlockElement(ActionRestart, v, Plain(p.restart)),
-			slackapi.NewButtonBlockElement(ActionLogs, v, Plain(p.showLogs))))
+			slackapi.NewButtonBlockElement(ActionRestart, v, Plain(p.Restart)),
+			slackapi.NewButtonBlockElement(ActionLogs, v, Plain(p.ShowLogs))))
 	}
 	return blocks
 }
 
 // facts is the mrkdwn body of one alert: build, commit, author, failed
 // steps, build error and the first error line.
-func facts(a *notify.Alert, p *labels) string {
+func facts(a *notify.Alert, p *notify.Phrases) string {
 	var lines []string
-	b := "*" + p.build + "*: " + Link(fmt.Sprintf("#%d", a.Build), a.BuildLink)
+	b := "*" + p.Build + "*: " + Link(fmt.Sprintf("#%d", a.Build), a.BuildLink)
 	for _, f := range []string{a.Event, a.Branch} {
 		if f != "" {
 			b += " · " + Escape(f)
@@ -97,7 +97,7 @@ func facts(a *notify.Alert, p *labels) string {
 	}
 	lines = append(lines, b)
 	if a.Commit != "" || a.Title != "" {
-		c := "*" + p.commit + "*: "
+		c := "*" + p.Commit + "*: "
 		if a.Commit != "" {
 			c += "`" + Escape(a.ShortCommit()) + "` "
 		}
@@ -105,19 +105,19 @@ func facts(a *notify.Alert, p *labels) string {
 		lines = append(lines, c+Escape(notify.TruncateBytes(strings.TrimSpace(title), 200, "…")))
 	}
 	if who := author(a); who != "" {
-		lines = append(lines, "*"+p.author+"*: "+who)
+		lines = append(lines, "*"+p.Author+"*: "+who)
 	}
 	if len(a.FailedSteps) > 0 {
-		lines = append(lines, "*"+p.failedSteps+"*:")
+		lines = append(lines, "*"+p.FailedSteps+"*:")
 		for _, st := range a.FailedSteps {
 			lines = append(lines, "• "+Escape(stepText(st, p)))
 		}
 	}
 	if a.BuildError != "" {
-		lines = append(lines, "*"+p.buildError+"*: `"+CodeSafe(notify.TruncateBytes(a.BuildError, 500, "…"))+"`")
+		lines = append(lines, "*"+p.BuildError+"*: `"+CodeSafe(notify.TruncateBytes(a.BuildError, 500, "…"))+"`")
 	}
 	if a.Log != nil && a.Log.Cause != "" {
-		lines = append(lines, "*"+fmt.Sprintf(p.cause, a.Log.CauseLine)+"*: `"+CodeSafe(notify.TruncateBytes(a.Log.Cause, maxLogLine, "…"))+"`")
+		lines = append(lines, "*"+fmt.Sprintf(p.Cause, a.Log.CauseLine)+"*: `"+CodeSafe(notify.TruncateBytes(a.Log.Cause, maxLogLine, "…"))+"`")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -136,12 +136,12 @@ func author(a *notify.Alert) string {
 	return Escape(a.Author)
 }
 
-func stepText(st notify.FailedStep, p *labels) string {
+func stepText(st notify.FailedStep, p *notify.Phrases) string {
 	name := st.Name
 	if st.Stage != "" && st.Stage != st.Name {
 		name = st.Stage + "/" + st.Name
 	}
-	t := name + ": " + fmt.Sprintf(p.exit, st.ExitCode)
+	t := name + ": " + fmt.Sprintf(p.Exit, st.ExitCode)
 	if st.Duration > 0 {
 		t += ", " + st.Duration.Round(time.Second).String()
 	}
@@ -151,11 +151,11 @@ func stepText(st notify.FailedStep, p *labels) string {
 // logTail is the log tail as a code block of at most limit characters,
 // keeping the newest lines: older lines go first, and a last line longer
 // than the room loses its start.
-func logTail(log *notify.LogExcerpt, p *labels, limit int) string {
+func logTail(log *notify.LogExcerpt, p *notify.Phrases, limit int) string {
 	const open, close = "```\n", "\n```"
 	total := max(log.Total, len(log.Lines))
 	// The header's counts may vary in width; reserve room for the widest.
-	room := limit - utf8.RuneCountInString(fmt.Sprintf(p.logOf, Escape(log.Step), total, total)) - len("*\n*") - len(open) - len(close)
+	room := limit - utf8.RuneCountInString(fmt.Sprintf(p.LogOf, Escape(log.Step), total, total)) - len("*\n*") - len(open) - len(close)
 	var kept []string
 	for i := len(log.Lines) - 1; i >= 0; i-- {
 		line := CodeSafe(notify.TruncateBytes(log.Lines[i], maxLogLine, "…"))
@@ -172,14 +172,14 @@ func logTail(log *notify.LogExcerpt, p *labels, limit int) string {
 	for i, j := 0, len(kept)-1; i < j; i, j = i+1, j-1 {
 		kept[i], kept[j] = kept[j], kept[i]
 	}
-	head := "*" + fmt.Sprintf(p.logOf, Escape(log.Step), len(kept), total) + "*\n"
+	head := "*" + fmt.Sprintf(p.LogOf, Escape(log.Step), len(kept), total) + "*\n"
 	return head + open + strings.Join(kept, "\n") + close
 }
 
 // burstBlocks lists every build of a merged burst, worst first, one line
 // each; when the lines would need more blocks than Slack allows, names only.
-func burstBlocks(m *notify.Message, p *labels) []slackapi.Block {
-	alerts := sortedBySeverity(m.Alerts)
+func burstBlocks(m *notify.Message, p *notify.Phrases) []slackapi.Block {
+	alerts := notify.WorstFirst(m.Alerts)
 	head := Header(notify.Subject(m))
 	items := make([]string, len(alerts))
 	for i, a := range alerts {
@@ -194,7 +194,7 @@ func burstBlocks(m *notify.Message, p *labels) []slackapi.Block {
 		chunks = ChunkLines([]string{strings.Join(names, ", ")}, MaxSectionText)
 	}
 	if len(chunks) > MaxBlocks-1 {
-		chunks = append(chunks[:MaxBlocks-2], fmt.Sprintf(p.more, len(chunks)-(MaxBlocks-2)))
+		chunks = append(chunks[:MaxBlocks-2], fmt.Sprintf(p.MoreParts, len(chunks)-(MaxBlocks-2)))
 	}
 	blocks := []slackapi.Block{head}
 	for _, c := range chunks {
@@ -203,8 +203,8 @@ func burstBlocks(m *notify.Message, p *labels) []slackapi.Block {
 	return blocks
 }
 
-func burstItem(a *notify.Alert, p *labels) string {
-	label := p.outcome(a)
+func burstItem(a *notify.Alert, p *notify.Phrases) string {
+	label := p.OutcomeLabel(a)
 	if i := strings.IndexByte(label, ' '); i > 0 {
 		label = label[:i] // the emoji alone
 	}
