@@ -185,7 +185,7 @@ func (s *service) limitsFor(dest string) []delivery.Window {
 		return ws
 	}
 	if sk, ok := s.conversations.sink(dest); ok {
-		return platformLimits(sk)
+		return notify.LimitsOf(sk)
 	}
 	return nil
 }
