@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -27,6 +28,11 @@ type alerter struct {
 	now     func() time.Time
 	wake    func()
 	counted func(outcome string)
+	// unrouted is told each alert no route or subscription takes; log
+	// says which at debug level, so "alerts=1 and nothing sent" can be
+	// explained.
+	unrouted func(outcome string)
+	log      *slog.Logger
 }
 
 // routesFromConfig turns the configured routes into the router's form,
@@ -53,6 +59,13 @@ func (al *alerter) Emit(ctx context.Context, a *notify.Alert) error {
 	}
 	targets := route.Match(routes, a)
 	if len(targets) == 0 {
+		if al.log != nil {
+			al.log.Debug("alert matched no route", "repo", a.Repo, "build", a.Build, "branch", a.Branch,
+				"event", a.Event, "outcome", string(a.Outcome))
+		}
+		if al.unrouted != nil {
+			al.unrouted(string(a.Outcome))
+		}
 		return nil
 	}
 	mentions := al.mentionsFor(a)

@@ -51,6 +51,7 @@ type proc struct {
 	addr string
 	mu   sync.Mutex
 	log  strings.Builder
+	out  syncBuffer // what the binary printed on stdout
 	done chan error
 }
 
@@ -60,6 +61,7 @@ func startBot(t *testing.T, path string) *proc {
 	p := &proc{t: t, done: make(chan error, 1)}
 	p.cmd = exec.Command(binary, "run", "--config", path)
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	p.cmd.Stdout = &p.out
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +292,38 @@ func TestAlertsEndToEnd(t *testing.T) {
 	if logs := bot.logs(); strings.Contains(logs, w.drone.Token) || strings.Contains(logs, robotKey) {
 		t.Errorf("a secret leaked into the log:\n%s", logs)
 	}
+}
+
+func TestStdoutSinkPrintsUnderRun(t *testing.T) {
+	fake := dronetest.New(drone.DialectV1)
+	defer fake.Close()
+	fake.AddRepo("octo/demo", dronetest.RepoOptions{DefaultBranch: "main"})
+	fake.AddBuild("octo/demo", greenBuild())
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bot.yaml")
+	cfg := fmt.Sprintf(`log: {format: json}
+server: {listen: "127.0.0.1:0", shutdown_timeout: 10s}
+drone: {server: %q, token: %q}
+store: {path: %q}
+watch: {interval: 1s}
+sinks:
+  terminal: {type: stdout}
+routes:
+  - {to: [terminal]}
+`, fake.URL, fake.Token, filepath.Join(dir, "bot.db"))
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bot := startBot(t, path)
+	bot.waitCycles(2)
+	fake.AddBuild("octo/demo", redBuild("break the parser"))
+	eventually(t, 30*time.Second, func() bool {
+		return bot.metric(`dronebot_deliveries_total{result="sent",sink="terminal"}`) == 1
+	}, "the alert to be sent")
+	if out := bot.out.String(); !strings.Contains(out, "octo/demo #2") || !strings.Contains(out, "TestParseDuration") {
+		t.Errorf("stdout of dronebot run lacks the alert:\n%q", out)
+	}
+	bot.stop(syscall.SIGTERM)
 }
 
 func TestReadyWhileDroneIsDown(t *testing.T) {

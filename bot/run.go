@@ -34,7 +34,7 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot run: not starting: %v\n", err)
 		return exitFail
 	}
-	if err := runService(ctx, cfg, logger); err != nil {
+	if err := runService(ctx, cfg, logger, c.Stdout); err != nil {
 		logger.Error("dronebot stopped", "err", err)
 		return exitFail
 	}
@@ -42,9 +42,9 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 }
 
 // runService runs the bot until ctx is done, then drains within
-// server.shutdown_timeout.
-func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
-	svc, err := newService(ctx, cfg, logger, serviceDeps{})
+// server.shutdown_timeout. `stdout` sinks write to out.
+func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger, out io.Writer) error {
+	svc, err := newService(ctx, cfg, logger, serviceDeps{Out: out})
 	if err != nil {
 		return err
 	}

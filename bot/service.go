@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/digest"
+	"github.com/dronebot/dronebot/bot/intake"
 	"github.com/dronebot/dronebot/bot/slackapp"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/bot/watch"
@@ -134,7 +134,8 @@ func (s *service) buildWatcher(acl *commands.ACL) error {
 	cfg := s.cfg
 	al := &alerter{store: s.store, routes: routesFromConfig(cfg), acl: acl, users: cfg.Users, lang: cfg.Lang,
 		langs: s.sinks.langs, maxAge: cfg.Delivery.MaxAge.Std(), now: s.deps.Now, wake: s.worker.Wake,
-		counted: func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() }}
+		counted:  func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() },
+		unrouted: func(o string) { s.metrics.alertsUnrouted.WithLabelValues(o).Inc() }, log: s.log.With("part", "alerts")}
 	var err error
 	s.watcher, err = watch.New(watch.Options{
 		Client: s.drone, State: s.store, Emit: al.Emit, Mode: cfg.Watch.Mode,
@@ -184,7 +185,7 @@ func (s *service) limitsFor(dest string) []delivery.Window {
 		return ws
 	}
 	if sk, ok := s.conversations.sink(dest); ok {
-		return platformLimits(sk)
+		return notify.LimitsOf(sk)
 	}
 	return nil
 }
@@ -280,9 +281,9 @@ func (s *service) handlers() (public, admin http.Handler) {
 	adm.HandleFunc("GET /readyz", s.readyz)
 	adm.Handle("GET /metrics", s.metricsHandler())
 
-	public = guard(pub, s.log, s.metrics.observeHTTP)
+	public = intake.Guard(pub, s.log, s.metrics.observeHTTP)
 	if adm != pub {
-		admin = guard(adm, s.log, s.metrics.observeHTTP)
+		admin = intake.Guard(adm, s.log, s.metrics.observeHTTP)
 	}
 	return public, admin
 }
@@ -302,61 +303,6 @@ func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	io.WriteString(w, "ready\n")
 }
-
-// maxBody is the largest request body any route accepts.
-const maxBody = 1 << 20
-
-// guard refuses bodies over 1 MiB with 413, turns a panic into a 500
-// without a stack trace in the answer, and tells observe each request's
-// route pattern, status and duration.
-func guard(next http.Handler, log *slog.Logger, observe func(route string, code int, d time.Duration)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.Error("request handler panicked", "path", r.URL.Path, "panic", fmt.Sprint(v))
-				http.Error(sw, "internal error", http.StatusInternalServerError)
-			}
-			route := r.Pattern // set by the ServeMux once it routed the request
-			if route == "" {
-				route = "unmatched"
-			}
-			observe(route, sw.code, time.Since(start))
-		}()
-		if r.ContentLength > maxBody {
-			http.Error(sw, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
-		next.ServeHTTP(sw, r)
-	})
-}
-
-// statusRecorder remembers the status a handler answered.
-type statusRecorder struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if !s.wrote {
-		s.code, s.wrote = code, true
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(p []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection (deadlines).
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // droneUIURL is Drone's base URL for links, without a trailing slash.
 func droneUIURL(cfg *config.Config) string { return strings.TrimRight(cfg.Drone.Server, "/") }

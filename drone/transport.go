@@ -42,6 +42,15 @@ var (
 )
 
 // transport sends calls with per-attempt timeouts and retries idempotent GETs.
+//
+// resty builds and sends the requests (base URL, token, TLS, user agent);
+// this type owns the rest on purpose and uses neither resty's retries nor
+// its result decoding. Each attempt has two clocks, drone.timeout up to the
+// headers and drone.log_timeout for a log body that is streamed, never
+// buffered (SetDoNotParseResponse); a retry happens only for no answer or a
+// gateway status, and every failure must become one of our Error kinds with
+// its own sentence. resty's retry conditions and SetResult see a response
+// whose body it has already read whole, which a 100 MB step log cannot be.
 type transport struct {
 	rc         *resty.Client
 	red        redactor
@@ -56,6 +65,7 @@ type transport struct {
 // answer is a 2xx response whose body is still to be read. Close must be called.
 type answer struct {
 	ctx    context.Context // the attempt's; its cause tells a body timeout
+	limit  time.Duration   // for the body
 	status int
 	header http.Header
 	body   io.ReadCloser
@@ -109,11 +119,12 @@ func (t *transport) bodyError(c call, a *answer, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(context.Cause(a.ctx), errBodyTimeout):
-		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone did not send the whole answer in time", Err: t.red.Error(err)}
+		return &Error{Kind: KindUnreachable, Op: c.what, Message: fmt.Sprintf("Drone began to answer but did not send the whole answer within %s", a.limit),
+			Err: t.red.Error(err), Timeout: a.limit, Partial: true}
 	case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, io.ErrUnexpectedEOF) && a.ctx.Err() == nil:
 		return &Error{Kind: KindServer, Op: c.what, Status: a.status, Message: "unexpected answer from Drone", Err: t.red.Error(err)}
 	default:
-		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone stopped answering", Err: t.red.Error(err)}
+		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone stopped answering mid-way", Err: t.red.Error(err), Partial: true}
 	}
 }
 
@@ -175,11 +186,11 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 		if err == nil {
 			err = errors.New("no response")
 		}
-		msg := "cannot reach Drone"
+		e := &Error{Kind: KindUnreachable, Op: c.what, Message: "cannot reach Drone", Err: t.red.Error(err)}
 		if fired || errors.Is(context.Cause(actx), errHeaderTimeout) {
-			msg = fmt.Sprintf("Drone did not answer within %s", t.timeout)
+			e.Message, e.Timeout = fmt.Sprintf("Drone did not answer within %s", t.timeout), t.timeout
 		}
-		return nil, &Error{Kind: KindUnreachable, Op: c.what, Message: msg, Err: t.red.Error(err)}, true
+		return nil, e, true
 	}
 	body := resp.RawBody()
 	if status < 200 || status > 299 {
@@ -195,6 +206,7 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 	}
 	return &answer{
 		ctx:    actx,
+		limit:  bodyTimeout,
 		status: status,
 		header: resp.Header(),
 		body:   body,

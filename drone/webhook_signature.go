@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -78,10 +79,21 @@ func VerifyWebhook(h http.Header, body []byte, secret string, now time.Time, max
 	if err != nil {
 		return reject(RejectDate, "date is missing or malformed")
 	}
-	if skew := now.Sub(date); skew > maxSkew || -skew > maxSkew {
-		return reject(RejectStale, "date is "+skew.Round(time.Second).String()+" off, more than "+maxSkew.String())
+	// Compare instants, not a difference: a date centuries away saturates
+	// a time.Duration, and its negation overflows.
+	if date.Before(now.Add(-maxSkew)) || date.After(now.Add(maxSkew)) {
+		return reject(RejectStale, "date is "+skewWords(now, date)+" off, more than "+maxSkew.String())
 	}
 	return nil
+}
+
+// skewWords is how far date is from now, in words that never overflow.
+func skewWords(now, date time.Time) string {
+	skew := now.Sub(date)
+	if skew == math.MinInt64 || skew == math.MaxInt64 {
+		return "centuries"
+	}
+	return skew.Round(time.Second).String()
 }
 
 // parseSignature splits `k1="v1",k2="v2"` into a map.

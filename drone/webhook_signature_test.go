@@ -98,3 +98,16 @@ func wantReason(t *testing.T, err error, reason string) {
 		t.Fatalf("error text holds the secret: %v", err)
 	}
 }
+
+func TestVerifyWebhookFarDates(t *testing.T) {
+	body := []byte(`{"event":"build"}`)
+	now := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
+	for _, date := range []time.Time{
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		now.AddDate(300, 0, 0), // past what a time.Duration holds
+	} {
+		h := dronetest.SignWebhook("s3cret-value", body, date)
+		wantReason(t, drone.VerifyWebhook(h, body, "s3cret-value", now, 5*time.Minute), drone.RejectStale)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -102,13 +103,18 @@ func CheckResponse(r *Response, now time.Time) error {
 	return RetryAfter(err, parseRetryAfter(r.Header.Get("Retry-After"), now))
 }
 
-// parseRetryAfter reads delay-seconds or an HTTP date; 0 if neither.
+// parseRetryAfter reads delay-seconds or an HTTP date; 0 if neither. A
+// wait too long for a time.Duration is the longest one, never negative:
+// the delivery stage caps it.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(math.MaxInt64/time.Second) {
+			return math.MaxInt64
+		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {

@@ -52,6 +52,21 @@ func TestCheckResponseRetryAfter(t *testing.T) {
 	}
 }
 
+func TestRetryAfterNeverOverflows(t *testing.T) {
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	for _, header := range []string{
+		"31536000",
+		"9300000000", // seconds that overflow a time.Duration
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Format(http.TimeFormat),
+	} {
+		r := &Response{Status: 503, Header: http.Header{"Retry-After": {header}}}
+		d, ok := RetryDelay(CheckResponse(r, now))
+		if !ok || d < 365*24*time.Hour {
+			t.Errorf("Retry-After %q: got %v %v, want a long positive delay (the caller caps it)", header, d, ok)
+		}
+	}
+}
+
 func TestClassification(t *testing.T) {
 	base := errors.New("boom")
 	if !IsPermanent(Permanent(base)) || Retryable(Permanent(base)) {

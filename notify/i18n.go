@@ -3,78 +3,89 @@ package notify
 import (
 	"fmt"
 	"time"
+
+	"github.com/dronebot/dronebot/lang"
 )
 
-// phrases holds every fixed text of the renderings, per language.
-type phrases struct {
-	outcome      map[Outcome]string
-	colon        string
-	stillFailing string // with the count
-	build        string
-	commit       string
-	author       string
-	failedSteps  string
-	exit         string // with the code
-	buildError   string
-	cause        string // with the line number
-	logOf        string // step, kept lines, total lines
-	logOmitted   string
-	burstFailed  string // count
-	burstMixed   string // count, failed count
-	lastMinute   string
-	lastMinutes  string // minutes
-	more         string // count
-	cut          string
+// Phrases are the fixed words of every alert rendering, per language: each
+// sink takes its labels from here, none writes its own.
+type Phrases struct {
+	Outcome      map[Outcome]string
+	Colon        string
+	StillFailing string // with the count
+	Build        string
+	Commit       string
+	Author       string
+	FailedSteps  string
+	Exit         string // with the code
+	BuildError   string
+	Cause        string // with the line number
+	LogOf        string // step, kept lines, total lines
+	LogOmitted   string
+	BurstFailed  string // count
+	BurstMixed   string // count, failed count
+	LastMinute   string
+	LastMinutes  string // minutes
+	More         string // count
+	MoreParts    string // count
+	Cut          string
+	Restart      string // button
+	ShowLogs     string // button
+	OpenBuild    string // button
+	TakeALook    string // before the mentions of the authors
 }
 
-var phraseBook = map[string]*phrases{
-	"en": {
-		outcome: map[Outcome]string{
+var phraseBook = map[string]*Phrases{
+	lang.English: {
+		Outcome: map[Outcome]string{
 			OutcomeFailure: "❌ failure", OutcomeStillFailing: "🔁 still failing",
 			OutcomeFixed: "✅ fixed", OutcomeSuccess: "✅ success", OutcomeKilled: "⛔ killed",
 		},
-		colon:        ": ",
-		stillFailing: "🔁 still failing (%d in a row)",
-		build:        "Build", commit: "Commit", author: "Author",
-		failedSteps: "Failed steps", exit: "exit %d", buildError: "Build error",
-		cause: "First error (line %d)", logOf: "Log of %s (last %d of %d lines)",
-		logOmitted:  "(log tail left out: too long for this channel)",
-		burstFailed: "%d builds failed", burstMixed: "%d build alerts, %d failed",
-		lastMinute: " in the last minute", lastMinutes: " in the last %d minutes",
-		more: "… and %d more", cut: "… (cut)",
+		Colon:        ": ",
+		StillFailing: "🔁 still failing (%d in a row)",
+		Build:        "Build", Commit: "Commit", Author: "Author",
+		FailedSteps: "Failed steps", Exit: "exit %d", BuildError: "Build error",
+		Cause: "First error (line %d)", LogOf: "Log of %s (last %d of %d lines)",
+		LogOmitted:  "(log tail left out: too long for this channel)",
+		BurstFailed: "%d builds failed", BurstMixed: "%d build alerts, %d failed",
+		LastMinute: " in the last minute", LastMinutes: " in the last %d minutes",
+		More: "… and %d more", MoreParts: "… and %d more parts", Cut: "… (cut)",
+		Restart: "Restart", ShowLogs: "Show logs", OpenBuild: "Open build", TakeALook: "⬆️ please take a look: ",
 	},
-	"zh": {
-		outcome: map[Outcome]string{
+	lang.Chinese: {
+		Outcome: map[Outcome]string{
 			OutcomeFailure: "❌ 构建失败", OutcomeStillFailing: "🔁 仍然失败",
 			OutcomeFixed: "✅ 已修复", OutcomeSuccess: "✅ 构建成功", OutcomeKilled: "⛔ 已取消",
 		},
-		colon:        "：",
-		stillFailing: "🔁 仍然失败（连续 %d 次）",
-		build:        "构建", commit: "提交", author: "作者",
-		failedSteps: "失败步骤", exit: "退出码 %d", buildError: "构建错误",
-		cause: "首个错误（第 %d 行）", logOf: "%s 的日志（最后 %d 行，共 %d 行）",
-		logOmitted:  "（日志过长，未附上）",
-		burstFailed: "%d 个构建失败", burstMixed: "%d 条构建通知，其中 %d 个失败",
-		lastMinute: "（最近一分钟）", lastMinutes: "（最近 %d 分钟）",
-		more: "…… 另有 %d 个", cut: "……（已截断）",
+		Colon:        "：",
+		StillFailing: "🔁 仍然失败（连续 %d 次）",
+		Build:        "构建", Commit: "提交", Author: "作者",
+		FailedSteps: "失败步骤", Exit: "退出码 %d", BuildError: "构建错误",
+		Cause: "首个错误（第 %d 行）", LogOf: "%s 的日志（最后 %d 行，共 %d 行）",
+		LogOmitted:  "（日志过长，未附上）",
+		BurstFailed: "%d 个构建失败", BurstMixed: "%d 条构建通知，其中 %d 个失败",
+		LastMinute: "（最近一分钟）", LastMinutes: "（最近 %d 分钟）",
+		More: "…… 另有 %d 个", MoreParts: "…… 另有 %d 段", Cut: "……（已截断）",
+		Restart: "重新构建", ShowLogs: "查看日志", OpenBuild: "查看构建", TakeALook: "⬆️ 请查看：",
 	},
 }
 
-func phrasesFor(lang string) *phrases { return phraseBook[normLang(lang)] }
+// PhrasesFor is the phrase book of a language tag (see lang.Normalize).
+func PhrasesFor(tag string) *Phrases { return phraseBook[lang.Normalize(tag)] }
 
-// outcomeLabel is the emoji and word for a's outcome.
-func (p *phrases) outcomeLabel(a *Alert) string {
+// OutcomeLabel is the emoji and word for a's outcome.
+func (p *Phrases) OutcomeLabel(a *Alert) string {
 	if a.Outcome == OutcomeStillFailing && a.FailCount > 1 {
-		return fmt.Sprintf(p.stillFailing, a.FailCount)
+		return fmt.Sprintf(p.StillFailing, a.FailCount)
 	}
-	if s, ok := p.outcome[a.Outcome]; ok {
+	if s, ok := p.Outcome[a.Outcome]; ok {
 		return s
 	}
 	return "ℹ️ " + string(a.Outcome)
 }
 
 // window describes how long a burst took, "" when unknown.
-func (p *phrases) window(alerts []*Alert) string {
+func (p *Phrases) window(alerts []*Alert) string {
 	var first, last time.Time
 	n := 0
 	for _, a := range alerts {
@@ -94,15 +105,15 @@ func (p *phrases) window(alerts []*Alert) string {
 	}
 	span := last.Sub(first)
 	if span <= time.Minute {
-		return p.lastMinute
+		return p.LastMinute
 	}
-	return fmt.Sprintf(p.lastMinutes, int((span+time.Minute-1)/time.Minute))
+	return fmt.Sprintf(p.LastMinutes, int((span+time.Minute-1)/time.Minute))
 }
 
 // Subject is a one-line summary of m, e.g. "[failure] octo/demo #42 (main)",
 // for mail subjects and notification previews.
 func Subject(m *Message) string {
-	p := phrasesFor(m.Language())
+	p := PhrasesFor(m.Language())
 	switch {
 	case m.Notice != nil:
 		return m.Notice.Title
@@ -123,7 +134,7 @@ func buildName(a *Alert) string {
 	return s
 }
 
-func burstTitle(p *phrases, alerts []*Alert) string {
+func burstTitle(p *Phrases, alerts []*Alert) string {
 	failed := 0
 	for _, a := range alerts {
 		if a.Outcome.Failed() {
@@ -131,7 +142,7 @@ func burstTitle(p *phrases, alerts []*Alert) string {
 		}
 	}
 	if failed == len(alerts) {
-		return fmt.Sprintf(p.burstFailed, failed) + p.window(alerts)
+		return fmt.Sprintf(p.BurstFailed, failed) + p.window(alerts)
 	}
-	return fmt.Sprintf(p.burstMixed, len(alerts), failed) + p.window(alerts)
+	return fmt.Sprintf(p.BurstMixed, len(alerts), failed) + p.window(alerts)
 }

@@ -8,7 +8,11 @@
 // delivery stage around the sinks does that.
 package notify
 
-import "context"
+import (
+	"context"
+
+	"github.com/dronebot/dronebot/lang"
+)
 
 // Sink is one destination for messages.
 type Sink interface {
@@ -57,19 +61,12 @@ type Message struct {
 // Language is the language to render m in.
 func (m *Message) Language() string {
 	if m.Lang != "" {
-		return normLang(m.Lang)
+		return lang.Normalize(m.Lang)
 	}
 	for _, a := range m.Alerts {
 		if a.Lang != "" {
-			return normLang(a.Lang)
+			return lang.Normalize(a.Lang)
 		}
-	}
-	return "en"
-}
-
-func normLang(l string) string {
-	if l == "zh" || len(l) > 2 && l[:3] == "zh-" || len(l) > 2 && l[:3] == "zh_" {
-		return "zh"
 	}
 	return "en"
 }

@@ -65,6 +65,7 @@ func Parse(file string, data []byte, env func(string) (string, bool)) (*Config, 
 	c.applyDefaults()
 	c.resolvePaths()
 	c.validate()
+	rep.redactSecrets(cfg.secretKeys())
 	rep.sort()
 	return cfg, rep, nil
 }

@@ -241,3 +241,37 @@ func TestShippedConfigPassesWithEmptyEnvironment(t *testing.T) {
 		t.Errorf("with every variable set something is still off: %s", cfg.Summary())
 	}
 }
+
+func TestProblemsNeverQuoteASecret(t *testing.T) {
+	// Secrets written as they are (not from the environment) under keys
+	// that are not secret, and through an alias.
+	_, rep := mustParse(t, `drone:
+  server: https://drone.example.com
+  token: &tok tok-literal-SECRET1
+  timeout: tok-literal-SECRET1
+  log_timeout: *tok
+watch:
+  interval: hook-key-SECRET2
+  log_tail: tok-literal-SECRET1
+  mode: tok-literal-SECRET1
+sinks:
+  hook: {type: webhook, url: "https://h.example.com/x?key=hook-key-SECRET2", rate: hook-key-SECRET2}
+lang: tok-literal-SECRET1
+routes:
+  - {to: [hook], on: [hook-key-SECRET2]}
+`, nil)
+	lines := problemLines(rep)
+	if len(lines) < 7 {
+		t.Fatalf("want at least 7 problems, got %q", lines)
+	}
+	joined := strings.Join(lines, "\n")
+	if strings.Contains(joined, "SECRET") {
+		t.Errorf("a problem quotes a secret:\n%s", joined)
+	}
+	for _, want := range []string{"drone.timeout: the value of drone.token is not a duration",
+		"watch.interval: the value of sinks.hook.url is not a duration"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("missing %q in:\n%s", want, joined)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package config
 import (
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // Secrets lists the secret values of the configuration: tokens, passwords,
@@ -10,26 +12,8 @@ import (
 // nothing prints them.
 func (c *Config) Secrets() []string {
 	set := map[string]bool{}
-	add := func(vals ...string) {
-		for _, v := range vals {
-			if v != "" {
-				set[v] = true
-			}
-		}
-	}
-	add(c.Drone.Token, c.Watch.WebhookSecret)
-	add(c.Chat.Slack.SigningSecret, c.Chat.Slack.BotToken, c.Chat.Slack.AppToken)
-	add(c.Chat.WeCom.Secret, c.Chat.WeCom.Token, c.Chat.WeCom.EncodingAESKey)
-	for _, s := range c.Sinks {
-		add(s.Secret, s.SMTP.Password, s.BotToken)
-		for _, v := range s.Headers {
-			add(v)
-		}
-		if u, err := url.Parse(s.URL); err == nil {
-			for _, vs := range u.Query() {
-				add(vs...)
-			}
-		}
+	for _, s := range c.secretKeys() {
+		set[s.value] = true
 	}
 	out := make([]string, 0, len(set))
 	for v := range set {
@@ -37,4 +21,74 @@ func (c *Config) Secrets() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// secretKey is a secret value and the key it is configured under.
+type secretKey struct{ value, key string }
+
+// secretKeys lists every secret with its key, in a fixed order: the first
+// key of a value shared by several is the one problems name.
+func (c *Config) secretKeys() []secretKey {
+	var out []secretKey
+	add := func(key string, vals ...string) {
+		for _, v := range vals {
+			if v != "" {
+				out = append(out, secretKey{v, key})
+			}
+		}
+	}
+	add("drone.token", c.Drone.Token)
+	add("watch.webhook_secret", c.Watch.WebhookSecret)
+	add("chat.slack.signing_secret", c.Chat.Slack.SigningSecret)
+	add("chat.slack.bot_token", c.Chat.Slack.BotToken)
+	add("chat.slack.app_token", c.Chat.Slack.AppToken)
+	add("chat.wecom.secret", c.Chat.WeCom.Secret)
+	add("chat.wecom.token", c.Chat.WeCom.Token)
+	add("chat.wecom.encoding_aes_key", c.Chat.WeCom.EncodingAESKey)
+	names := make([]string, 0, len(c.Sinks))
+	for name := range c.Sinks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s, key := c.Sinks[name], "sinks."+name+"."
+		add(key+"secret", s.Secret)
+		add(key+"smtp.password", s.SMTP.Password)
+		add(key+"bot_token", s.BotToken)
+		headers := make([]string, 0, len(s.Headers))
+		for h := range s.Headers {
+			headers = append(headers, h)
+		}
+		sort.Strings(headers)
+		for _, h := range headers {
+			add(key+"headers."+h, s.Headers[h])
+		}
+		if u, err := url.Parse(s.URL); err == nil {
+			for _, vs := range u.Query() {
+				add(key+"url", vs...)
+			}
+		}
+	}
+	return out
+}
+
+// minBareSecret is the shortest secret looked for inside a longer text;
+// shorter ones are only replaced where a problem quotes them whole, so a
+// short test token does not blank out every message.
+const minBareSecret = 8
+
+// redactSecrets rewrites every problem that shows a configured secret (one
+// written under a key that is not secret, say) to name the secret's key
+// instead.
+func (r *Report) redactSecrets(secrets []secretKey) {
+	for i := range r.Problems {
+		msg := r.Problems[i].Message
+		for _, s := range secrets {
+			msg = strings.ReplaceAll(msg, strconv.Quote(s.value), "the value of "+s.key)
+			if len(s.value) >= minBareSecret {
+				msg = strings.ReplaceAll(msg, s.value, "[the value of "+s.key+"]")
+			}
+		}
+		r.Problems[i].Message = msg
+	}
 }

@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/lang"
 	"strings"
 	"time"
 )
@@ -119,8 +120,8 @@ func chinese() *phrases {
 	}
 }
 
-func phrasesFor(lang string) *phrases {
-	if lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_") {
+func phrasesFor(tag string) *phrases {
+	if lang.Normalize(tag) == lang.Chinese {
 		return chinese()
 	}
 	return english()

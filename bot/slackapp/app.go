@@ -158,10 +158,10 @@ func (a *App) Routes(mux *http.ServeMux) {
 // been delivered, or ctx ends.
 func (a *App) Wait(ctx context.Context) error { return a.jobs.Wait(ctx) }
 
-// guard bounds the time to read the request and answer it, and turns a
-// panic into a logged 500.
+// guard bounds the time to read the request and answer it to Slack's
+// acknowledgement window and observes the result.
 func (a *App) guard(route string, h func(w http.ResponseWriter, r *http.Request) string) http.Handler {
-	return intake.Guard(route, a.cfg.AckTimeout, a.log, a.observe, h)
+	return intake.Route(route, a.cfg.AckTimeout, a.observe, h)
 }
 
 // reject answers a refused request and logs one line without secrets.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/dronebot/dronebot/bot/intake"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -70,7 +71,7 @@ func newHarness(tb testing.TB, cfg Config, opts ...Option) *harness {
 	}
 	mux := http.NewServeMux()
 	app.Routes(mux)
-	h := &harness{fake: fake, dc: dc, app: app, bot: httptest.NewServer(mux), replies: newRecorder()}
+	h := &harness{fake: fake, dc: dc, app: app, bot: httptest.NewServer(intake.Guard(mux, nil, nil)), replies: newRecorder()}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -3,7 +3,7 @@ package slackapp
 import (
 	"errors"
 	"fmt"
-	"io"
+	"github.com/dronebot/dronebot/bot/intake"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,8 +12,6 @@ import (
 )
 
 const (
-	// maxBody is the largest request body accepted; larger ones get 413.
-	maxBody = 1 << 20
 	// signatureWindow is how far a request's timestamp may be from now.
 	signatureWindow = 5 * time.Minute
 )
@@ -28,17 +26,16 @@ type rejection struct {
 
 func (r *rejection) Error() string { return r.err.Error() }
 
-// readSigned reads the raw body (at most 1 MiB) and checks Slack's v0
+// readSigned reads the raw body (at most intake.MaxBody) and checks Slack's v0
 // signature over it and the timestamp window. The timestamp is checked
 // against the app's clock, and slack-go checks it against the wall clock too.
 func (a *App) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, *rejection) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := intake.ReadBody(w, r)
+	if errors.Is(err, intake.ErrTooLarge) {
+		return nil, &rejection{http.StatusRequestEntityTooLarge, "too_large", err}
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &rejection{http.StatusRequestEntityTooLarge, "too_large", fmt.Errorf("body over %d bytes", maxBody)}
-		}
-		return nil, &rejection{http.StatusBadRequest, "malformed", fmt.Errorf("read body: %w", err)}
+		return nil, &rejection{http.StatusBadRequest, "malformed", err}
 	}
 	if err := a.verify(r.Header, body); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package slackapp
 import (
 	"bytes"
 	"context"
+	"github.com/dronebot/dronebot/bot/intake"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -29,7 +30,7 @@ func TestRefusedRequestsDoNothing(t *testing.T) {
 
 	restart, _ := h.slashForm(writer, "/restart", "octo/demo 2")
 	restartBody := []byte(restart.Encode())
-	huge := append([]byte("text="), bytes.Repeat([]byte("a"), maxBody)...)
+	huge := append([]byte("text="), bytes.Repeat([]byte("a"), intake.MaxBody)...)
 	missingUser, _ := h.slashForm("", "/restart", "octo/demo 2")
 	badURL, _ := h.slashForm(writer, "/restart", "octo/demo 2")
 	badURL.Set("response_url", "file:///etc/passwd")

@@ -3,16 +3,13 @@ package watch
 import (
 	"context"
 	"errors"
-	"io"
+	"github.com/dronebot/dronebot/bot/intake"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
 )
-
-// MaxWebhookBody is the largest webhook body accepted (413 above).
-const MaxWebhookBody = 1 << 20
 
 // DefaultMaxSkew is how far a webhook's Date may be from the clock.
 const DefaultMaxSkew = 5 * time.Minute
@@ -74,13 +71,12 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+	body, err := intake.ReadBody(w, r)
+	if errors.Is(err, intake.ErrTooLarge) {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}

@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"context"
+	"github.com/dronebot/dronebot/bot/intake"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -147,7 +148,7 @@ func TestWebhookStatuses(t *testing.T) {
 	})
 	sign := func(body []byte) http.Header { return dronetest.SignWebhook("hook-secret-1", body, now) }
 	runningBody := h.fake.WebhookPayload("octo/demo", 1, "updated")
-	big := bytes.Repeat([]byte("x"), MaxWebhookBody+1)
+	big := bytes.Repeat([]byte("x"), intake.MaxBody+1)
 
 	tests := []struct {
 		name   string

@@ -2,7 +2,7 @@ package wecomapp
 
 import (
 	"errors"
-	"io"
+	"github.com/dronebot/dronebot/bot/intake"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +49,11 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) string {
 	if err != nil {
 		return h.reject(w, "verify", cryptoRejection(err))
 	}
+	// A recorded check replayed later must not prove anything: the same
+	// window as for messages.
+	if !h.fresh(q.Get("timestamp")) {
+		return h.reject(w, "verify", rejection{http.StatusUnauthorized, "stale", "timestamp outside the replay window"})
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(echo)
@@ -58,12 +63,11 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) string {
 // handleCallback serves an encrypted message: verify, decrypt, answer an
 // empty 200 at once and run the command in the background.
 func (h *Handler) handleCallback(w http.ResponseWriter, r *http.Request) string {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := intake.ReadBody(w, r)
+	if errors.Is(err, intake.ErrTooLarge) {
+		return h.reject(w, "callback", rejection{http.StatusRequestEntityTooLarge, "too_large", "body over 1 MiB"})
+	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return h.reject(w, "callback", rejection{http.StatusRequestEntityTooLarge, "too_large", "body over 1 MiB"})
-		}
 		return h.reject(w, "callback", rejection{http.StatusBadRequest, "malformed", "body could not be read"})
 	}
 	q := r.URL.Query()

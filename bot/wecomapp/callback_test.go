@@ -3,6 +3,7 @@ package wecomapp
 import (
 	"bytes"
 	"crypto/rand"
+	"github.com/dronebot/dronebot/bot/intake"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,8 +26,8 @@ func TestURLVerificationAnswersTheEcho(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(sig string) (int, string) {
-		q := url.Values{"msg_signature": {sig}, "timestamp": {"1409659589"}, "nonce": {"263014780"}, "echostr": {enc}}
+	get := func(ts, sig string) (int, string) {
+		q := url.Values{"msg_signature": {sig}, "timestamp": {ts}, "nonce": {"263014780"}, "echostr": {enc}}
 		resp, err := http.Get(h.bot.URL + "/wecom/callback?" + q.Encode())
 		if err != nil {
 			t.Fatal(err)
@@ -35,11 +36,37 @@ func TestURLVerificationAnswersTheEcho(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
-	if status, body := get(h.crypto.Signature("1409659589", "263014780", enc)); status != http.StatusOK || body != echo {
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	if status, body := get(now, h.crypto.Signature(now, "263014780", enc)); status != http.StatusOK || body != echo {
 		t.Errorf("verify = %d %q, want 200 %q (bare, no newline)", status, body, echo)
 	}
-	if status, _ := get(strings.Repeat("a", 40)); status != http.StatusUnauthorized {
+	if status, _ := get(now, strings.Repeat("a", 40)); status != http.StatusUnauthorized {
 		t.Errorf("wrong signature: status %d, want 401", status)
+	}
+}
+
+func TestURLVerificationHasTheReplayWindow(t *testing.T) {
+	h := newHarness(t)
+	enc, err := h.crypto.Encrypt([]byte("5927495129311563846"), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{time.Now().Add(-30 * 24 * time.Hour), time.Now().Add(time.Hour)} {
+		ts := strconv.FormatInt(at.Unix(), 10)
+		q := url.Values{"msg_signature": {h.crypto.Signature(ts, "263014780", enc)}, "timestamp": {ts},
+			"nonce": {"263014780"}, "echostr": {enc}}
+		resp, err := http.Get(h.bot.URL + "/wecom/callback?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "5927495129311563846") {
+			t.Errorf("echo signed at %s: %d %q, want 401 without the echo", at.Format(time.DateTime), resp.StatusCode, body)
+		}
+	}
+	if got := h.observed(); !slices.Contains(got, "verify:stale") {
+		t.Errorf("observed %v, want verify:stale", got)
 	}
 }
 
@@ -185,7 +212,7 @@ func TestBadInputIsRefused(t *testing.T) {
 		}, http.StatusBadRequest},
 		{"body over 1 MiB", func(h *harness, t *testing.T) signed {
 			s := h.seal(t, h.textMessage(writer, "/help"))
-			s.body = append(s.body, bytes.Repeat([]byte(" "), maxBody)...)
+			s.body = append(s.body, bytes.Repeat([]byte(" "), intake.MaxBody)...)
 			return s
 		}, http.StatusRequestEntityTooLarge},
 	}
@@ -215,7 +242,7 @@ func TestBadInputIsRefused(t *testing.T) {
 
 func TestPanicInHandlerIsA500(t *testing.T) {
 	h := newHarness(t)
-	srv := httptest.NewServer(h.handler.guard("test", func(http.ResponseWriter, *http.Request) string { panic("boom") }))
+	srv := httptest.NewServer(intake.Guard(h.handler.guard("test", func(http.ResponseWriter, *http.Request) string { panic("boom") }), nil, nil))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
 	if err != nil {

@@ -41,7 +41,6 @@ type Config struct {
 }
 
 const (
-	maxBody     = 1 << 20
 	ackTimeout  = 4 * time.Second // WeCom waits 5 s
 	sendTimeout = 15 * time.Second
 	maxRunning  = 16
@@ -132,8 +131,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // been sent, or ctx ends.
 func (h *Handler) Wait(ctx context.Context) error { return h.jobs.Wait(ctx) }
 
-// guard bounds reading and answering a request and turns a panic into a
-// logged 500.
+// guard bounds reading and answering a request to WeCom's window and
+// observes the result.
 func (h *Handler) guard(route string, fn func(w http.ResponseWriter, r *http.Request) string) http.Handler {
-	return intake.Guard(route, ackTimeout, h.log, h.observe, fn)
+	return intake.Route(route, ackTimeout, h.observe, fn)
 }

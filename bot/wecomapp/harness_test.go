@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"github.com/dronebot/dronebot/bot/intake"
 	"io"
 	"log/slog"
 	"net/http"
@@ -108,7 +109,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	mux := http.NewServeMux()
 	h.handler.Routes(mux)
-	h.bot = httptest.NewServer(mux)
+	h.bot = httptest.NewServer(intake.Guard(mux, nil, nil)) // as the service serves it
 	t.Cleanup(func() {
 		h.wait(t)
 		h.bot.Close()

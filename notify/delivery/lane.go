@@ -10,6 +10,11 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
+// MaxRetryWait is the longest a destination waits before its next try,
+// whatever the platform asked: a Retry-After of a year (or one past the
+// end of time) must not silence a destination.
+const MaxRetryWait = 10 * time.Minute
+
 // maxMerged is how many alerts one merged message carries at most, so that
 // every build is still named within a chat platform's size limit.
 const maxMerged = 20
@@ -61,10 +66,7 @@ func (w *Worker) runLane(dest string, items []Item) {
 		now := w.Now()
 		group := w.group(queue, lim.free(now))
 		msg := merge(group)
-		cost := 1
-		if c, ok := sink.(notify.Coster); ok {
-			cost = c.Cost(msg)
-		}
+		cost := notify.CostOf(sink, msg)
 		if lim.wait(now, cost) > 0 {
 			return // the window is full: the rest waits, in order
 		}
@@ -156,6 +158,13 @@ func (w *Worker) sendGroup(book context.Context, log logger, dest string, sink n
 		if !ok {
 			delay = backoff(group[0].Attempts + 1)
 		}
+		if delay > MaxRetryWait {
+			if w.firstCap(dest) {
+				log.Warn("the destination asked to wait "+longWait(delay)+"; waiting the cap of "+MaxRetryWait.String()+" instead",
+					"id", msg.ID)
+			}
+			delay = MaxRetryWait
+		}
 		log.Warn("send failed; will retry", "id", msg.ID, "in", delay, "err", err)
 		for _, p := range group {
 			w.mark(log, w.Outbox.MarkRetry(book, p.ID, w.Now().Add(delay), err.Error()))
@@ -163,6 +172,26 @@ func (w *Worker) sendGroup(book context.Context, log logger, dest string, sink n
 		}
 		return false
 	}
+}
+
+// longWait says how long a wait was asked, in words for the absurd ones.
+func longWait(d time.Duration) string {
+	if d >= 365*24*time.Hour {
+		return "a year or more"
+	}
+	return d.Round(time.Second).String()
+}
+
+// firstCap reports whether dest's wait is capped for the first time, so
+// the cap is logged once per destination, not at every retry.
+func (w *Worker) firstCap(dest string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.capped[dest] {
+		return false
+	}
+	w.capped[dest] = true
+	return true
 }
 
 func decode(it Item) (*notify.Message, error) {

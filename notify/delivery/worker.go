@@ -78,6 +78,7 @@ type Worker struct {
 	mu       sync.Mutex
 	busy     map[string]bool
 	limiters map[string]*limiter
+	capped   map[string]bool // destinations whose asked wait was capped (logged once)
 	lanes    sync.WaitGroup
 	sendCtx  context.Context
 	stopSend context.CancelFunc
@@ -89,6 +90,7 @@ func (w *Worker) init() {
 		w.wake = make(chan struct{}, 1)
 		w.busy = map[string]bool{}
 		w.limiters = map[string]*limiter{}
+		w.capped = map[string]bool{}
 		w.sendCtx, w.stopSend = context.WithCancel(context.Background())
 		if w.SendTimeout <= 0 {
 			w.SendTimeout = 30 * time.Second

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -199,6 +201,59 @@ func TestRetryKeepsOrderAndDeliversOnce(t *testing.T) {
 		t.Errorf("results %v, want 3 retries and 5 sent", res.n)
 	}
 }
+
+func TestRetryWaitIsCapped(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	clk := &clock{now: start}
+	ob := &memOutbox{}
+	// The platform asks for a year, then for an overflowing wait.
+	asks := []time.Duration{365 * 24 * time.Hour, time.Duration(1<<63 - 1)}
+	greedy := &recSink{name: "hook", fail: func(n int) error {
+		if n <= len(asks) {
+			return notify.RetryAfter(errors.New("HTTP 503"), asks[n-1])
+		}
+		return nil
+	}}
+	res := &results{}
+	w := newWorker(ob, clk, res, greedy)
+	var logs syncLog
+	w.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	ob.add("k1", "hook", clk.Now(), msg("m1"))
+	for i := range asks {
+		if err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		next := ob.get(1).next
+		if wait := next.Sub(clk.Now()); wait <= 0 || wait > MaxRetryWait {
+			t.Fatalf("ask %d: waits %v, want at most %v", i, wait, MaxRetryWait)
+		}
+		clk.add(MaxRetryWait)
+	}
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := greedy.sent(); fmt.Sprint(got) != "[m1]" {
+		t.Errorf("sent %v, want [m1] within two capped waits", got)
+	}
+	if n := strings.Count(logs.String(), "waiting the cap"); n != 1 {
+		t.Errorf("the cap was logged %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+// syncLog collects log output from concurrent lanes.
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 func TestPermanentFailureDropsAndReports(t *testing.T) {
 	ctx := context.Background()

@@ -89,7 +89,18 @@ func TestHangsWaitEndsWithContext(t *testing.T) {
 	done := make(chan struct{})
 	go func() { h.Wait(ctx); close(done) }()
 	cancel()
-	<-done // the test would time out if Wait ignored ctx
+	waitOrFail(t, done, "Wait did not return after its context was cancelled")
+}
+
+// waitOrFail fails the test with msg when done is not closed soon, rather
+// than letting a hang run into the test binary's timeout.
+func waitOrFail(t *testing.T, done <-chan struct{}, msg string) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal(msg)
+	}
 }
 
 func TestHangsReleaseFreesWaitersAndLaterOnes(t *testing.T) {
@@ -97,7 +108,9 @@ func TestHangsReleaseFreesWaitersAndLaterOnes(t *testing.T) {
 	done := make(chan struct{})
 	go func() { h.Wait(context.Background()); close(done) }()
 	h.Release()
-	<-done
+	waitOrFail(t, done, "Release did not free a waiting Wait")
 	h.Release() // a second release must not panic
-	h.Wait(context.Background())
+	later := make(chan struct{})
+	go func() { h.Wait(context.Background()); close(later) }()
+	waitOrFail(t, later, "a Wait after Release blocked")
 }
