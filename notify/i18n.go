@@ -35,39 +35,46 @@ type Phrases struct {
 	TakeALook    string // before the mentions of the authors
 }
 
+// phraseBook holds each language's Phrases, built from one table in which
+// every phrase stands with its translation.
 var phraseBook = map[string]*Phrases{
-	lang.English: {
+	lang.English: phrasesIn(func(en, _ string) string { return en }),
+	lang.Chinese: phrasesIn(func(_, zh string) string { return zh }),
+}
+
+// phrasesIn fills Phrases with say(English, Chinese) of every phrase.
+func phrasesIn(say func(en, zh string) string) *Phrases {
+	return &Phrases{
 		Outcome: map[Outcome]string{
-			OutcomeFailure: "❌ failure", OutcomeStillFailing: "🔁 still failing",
-			OutcomeFixed: "✅ fixed", OutcomeSuccess: "✅ success", OutcomeKilled: "⛔ killed",
+			OutcomeFailure:      say("❌ failure", "❌ 构建失败"),
+			OutcomeStillFailing: say("🔁 still failing", "🔁 仍然失败"),
+			OutcomeFixed:        say("✅ fixed", "✅ 已修复"),
+			OutcomeSuccess:      say("✅ success", "✅ 构建成功"),
+			OutcomeKilled:       say("⛔ killed", "⛔ 已取消"),
 		},
-		Colon:        ": ",
-		StillFailing: "🔁 still failing (%d in a row)",
-		Build:        "Build", Commit: "Commit", Author: "Author",
-		FailedSteps: "Failed steps", Exit: "exit %d", BuildError: "Build error",
-		Cause: "First error (line %d)", LogOf: "Log of %s (last %d of %d lines)",
-		LogOmitted:  "(log tail left out: too long for this channel)",
-		BurstFailed: "%d builds failed", BurstMixed: "%d build alerts, %d failed",
-		LastMinute: " in the last minute", LastMinutes: " in the last %d minutes",
-		More: "… and %d more", MoreParts: "… and %d more parts", Cut: "… (cut)",
-		Restart: "Restart", ShowLogs: "Show logs", OpenBuild: "Open build", TakeALook: "⬆️ please take a look: ",
-	},
-	lang.Chinese: {
-		Outcome: map[Outcome]string{
-			OutcomeFailure: "❌ 构建失败", OutcomeStillFailing: "🔁 仍然失败",
-			OutcomeFixed: "✅ 已修复", OutcomeSuccess: "✅ 构建成功", OutcomeKilled: "⛔ 已取消",
-		},
-		Colon:        "：",
-		StillFailing: "🔁 仍然失败（连续 %d 次）",
-		Build:        "构建", Commit: "提交", Author: "作者",
-		FailedSteps: "失败步骤", Exit: "退出码 %d", BuildError: "构建错误",
-		Cause: "首个错误（第 %d 行）", LogOf: "%s 的日志（最后 %d 行，共 %d 行）",
-		LogOmitted:  "（日志过长，未附上）",
-		BurstFailed: "%d 个构建失败", BurstMixed: "%d 条构建通知，其中 %d 个失败",
-		LastMinute: "（最近一分钟）", LastMinutes: "（最近 %d 分钟）",
-		More: "…… 另有 %d 个", MoreParts: "…… 另有 %d 段", Cut: "……（已截断）",
-		Restart: "重新构建", ShowLogs: "查看日志", OpenBuild: "查看构建", TakeALook: "⬆️ 请查看：",
-	},
+		Colon:        say(": ", "："),
+		StillFailing: say("🔁 still failing (%d in a row)", "🔁 仍然失败（连续 %d 次）"),
+		Build:        say("Build", "构建"),
+		Commit:       say("Commit", "提交"),
+		Author:       say("Author", "作者"),
+		FailedSteps:  say("Failed steps", "失败步骤"),
+		Exit:         say("exit %d", "退出码 %d"),
+		BuildError:   say("Build error", "构建错误"),
+		Cause:        say("First error (line %d)", "首个错误（第 %d 行）"),
+		LogOf:        say("Log of %s (last %d of %d lines)", "%s 的日志（最后 %d 行，共 %d 行）"),
+		LogOmitted:   say("(log tail left out: too long for this channel)", "（日志过长，未附上）"),
+		BurstFailed:  say("%d builds failed", "%d 个构建失败"),
+		BurstMixed:   say("%d build alerts, %d failed", "%d 条构建通知，其中 %d 个失败"),
+		LastMinute:   say(" in the last minute", "（最近一分钟）"),
+		LastMinutes:  say(" in the last %d minutes", "（最近 %d 分钟）"),
+		More:         say("… and %d more", "…… 另有 %d 个"),
+		MoreParts:    say("… and %d more parts", "…… 另有 %d 段"),
+		Cut:          say("… (cut)", "……（已截断）"),
+		Restart:      say("Restart", "重新构建"),
+		ShowLogs:     say("Show logs", "查看日志"),
+		OpenBuild:    say("Open build", "查看构建"),
+		TakeALook:    say("⬆️ please take a look: ", "⬆️ 请查看："),
+	}
 }
 
 // PhrasesFor is the phrase book of a language tag (see lang.Normalize).
