@@ -161,10 +161,7 @@ func (s *Sink) mentionPayload(m *notify.Message) *payload {
 	if len(ids) == 0 {
 		return nil
 	}
-	text := "⬆️ please take a look: "
-	if m.Language() == "zh" {
-		text = "⬆️ 请查看："
-	}
+	text := notify.PhrasesFor(m.Language()).TakeALook
 	for i, b := range builds {
 		if i > 0 {
 			text += ", "
