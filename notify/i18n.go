@@ -18,7 +18,8 @@ type phrases struct {
 	exit         string // with the code
 	buildError   string
 	cause        string // with the line number
-	logOf        string // step, kept lines, total lines
+	logOf        string // step, shown lines, total lines
+	skipped      string // lines left out
 	logOmitted   string
 	burstFailed  string // count
 	burstMixed   string // count, failed count
@@ -38,7 +39,7 @@ var phraseBook = map[string]*phrases{
 		stillFailing: "🔁 still failing (%d in a row)",
 		build:        "Build", commit: "Commit", author: "Author",
 		failedSteps: "Failed steps", exit: "exit %d", buildError: "Build error",
-		cause: "First error (line %d)", logOf: "Log of %s (last %d of %d lines)",
+		cause: "First error (line %d)", logOf: "Log of %s (%d of %d lines)", skipped: "… %d lines …",
 		logOmitted:  "(log tail left out: too long for this channel)",
 		burstFailed: "%d builds failed", burstMixed: "%d build alerts, %d failed",
 		lastMinute: " in the last minute", lastMinutes: " in the last %d minutes",
@@ -53,7 +54,7 @@ var phraseBook = map[string]*phrases{
 		stillFailing: "🔁 仍然失败（连续 %d 次）",
 		build:        "构建", commit: "提交", author: "作者",
 		failedSteps: "失败步骤", exit: "退出码 %d", buildError: "构建错误",
-		cause: "首个错误（第 %d 行）", logOf: "%s 的日志（最后 %d 行，共 %d 行）",
+		cause: "首个错误（第 %d 行）", logOf: "%s 的日志（%d 行，共 %d 行）", skipped: "… 省略 %d 行 …",
 		logOmitted:  "（日志过长，未附上）",
 		burstFailed: "%d 个构建失败", burstMixed: "%d 条构建通知，其中 %d 个失败",
 		lastMinute: "（最近一分钟）", lastMinutes: "（最近 %d 分钟）",

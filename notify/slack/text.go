@@ -18,6 +18,7 @@ type labels struct {
 	colon                                string
 	build, commit, author, failedSteps   string
 	exit, buildError, cause, logOf, more string
+	skipped                              string
 	restart, showLogs                    string
 }
 
@@ -31,7 +32,7 @@ func labelsFor(lang string) *labels {
 			stillFailing: "🔁 仍然失败（连续 %d 次）", colon: "：",
 			build: "构建", commit: "提交", author: "作者", failedSteps: "失败步骤",
 			exit: "退出码 %d", buildError: "构建错误", cause: "首个错误（第 %d 行）",
-			logOf: "%s 的日志（最后 %d 行，共 %d 行）", more: "…… 另有 %d 段",
+			logOf: "%s 的日志（%d 行，共 %d 行）", skipped: "… 省略 %d 行 …", more: "…… 另有 %d 段",
 			restart: "重新构建", showLogs: "查看日志",
 		}
 	}
@@ -43,7 +44,7 @@ func labelsFor(lang string) *labels {
 		stillFailing: "🔁 still failing (%d in a row)", colon: ": ",
 		build: "Build", commit: "Commit", author: "Author", failedSteps: "Failed steps",
 		exit: "exit %d", buildError: "Build error", cause: "First error (line %d)",
-		logOf: "Log of %s (last %d of %d lines)", more: "… and %d more parts",
+		logOf: "Log of %s (%d of %d lines)", skipped: "… %d lines …", more: "… and %d more parts",
 		restart: "Restart", showLogs: "Show logs",
 	}
 }
@@ -101,6 +102,12 @@ func codeSafe(s string) string {
 	return strings.ReplaceAll(escape(s), "`", "'")
 }
 
+// blockSafe makes s safe as a line of a code block: only a fence would end
+// it, so single backquotes (`name' in compiler messages) stay.
+func blockSafe(s string) string {
+	return strings.ReplaceAll(escape(s), "```", "'''")
+}
+
 func link(text, u string) string {
 	if u == "" {
 		return escape(text)
@@ -116,15 +123,6 @@ func cutRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// lastRunes is the last n characters of s.
-func lastRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[len(r)-n:])
 }
 
 // cutLines cuts text to at most n characters at a line boundary.
