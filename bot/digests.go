@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ func digestSpecs(cfg *config.Config) []digest.Spec {
 			continue
 		}
 		specs = append(specs, digest.Spec{Name: d.Name, Schedule: d.Schedule, Location: d.Location,
-			Period: d.Period.Std(), Repos: d.Repos, To: d.To, Lang: firstNonEmpty(d.Lang, cfg.Lang)})
+			Period: d.Period.Std(), Repos: d.Repos, To: d.To, Lang: cmp.Or(d.Lang, cfg.Lang)})
 	}
 	return specs
 }
@@ -40,7 +41,7 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 		}
 	}
 	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
-		WatchRepos: cfg.Watch.Repos, Now: now, Logger: log.With("part", "digest"),
+		WatchRepos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Now: now, Logger: log.With("part", "digest"),
 		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
 }
 

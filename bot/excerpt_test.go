@@ -25,8 +25,11 @@ import (
 	"github.com/dronebot/dronebot/drone/dronetest"
 	"github.com/dronebot/dronebot/drone/logtext"
 	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/email"
 	"github.com/dronebot/dronebot/notify/email/emailtest"
+	"github.com/dronebot/dronebot/notify/slack"
 	"github.com/dronebot/dronebot/notify/slack/slacktest"
+	"github.com/dronebot/dronebot/notify/webhook"
 	"github.com/dronebot/dronebot/notify/webhook/webhooktest"
 	"github.com/dronebot/dronebot/notify/wecom"
 	"github.com/dronebot/dronebot/notify/wecom/wecomtest"
@@ -85,11 +88,11 @@ func TestEveryKeyLineReachesEverySink(t *testing.T) {
 	sinksFor := func(n int) map[string]notify.Sink {
 		robotKey := robotKeys[n]
 		sinkConfigs := map[string]*config.Sink{
-			"wecom":   {Type: config.SinkWeCom, URL: robot.URL(robotKey)},
-			"slack":   {Type: config.SinkSlack, URL: sl.AddWebhook(fmt.Sprintf("excerpt-slack-%04d", n))},
-			"webhook": {Type: config.SinkWebhook, URL: hook.URL()},
-			"email": {Type: config.SinkEmail, SMTP: config.SMTP{Host: "127.0.0.1", Port: mailSrv.Port, Security: "none",
-				Timeout: config.Duration(5 * time.Second)}, From: "bot@example.com", To: []string{"dev@example.com"}},
+			"wecom":   {Type: "wecom", Settings: &wecom.Config{URL: robot.URL(robotKey)}},
+			"slack":   {Type: "slack", Settings: &slack.Config{URL: sl.AddWebhook(fmt.Sprintf("excerpt-slack-%04d", n))}},
+			"webhook": {Type: "webhook", Settings: &webhook.Config{URL: hook.URL()}},
+			"email": {Type: "email", Settings: &email.Config{SMTP: email.SMTP{Host: "127.0.0.1", Port: mailSrv.Port, Security: "none",
+				Timeout: 5 * time.Second}, From: "bot@example.com", To: []string{"dev@example.com"}}},
 		}
 		sinks := map[string]notify.Sink{}
 		for name, sc := range sinkConfigs {

@@ -23,6 +23,7 @@ type metrics struct {
 	watchCycles     *prometheus.CounterVec
 	watchDuration   prometheus.Histogram
 	alerts          *prometheus.CounterVec
+	alertsUnrouted  *prometheus.CounterVec
 	deliveries      *prometheus.CounterVec
 	ambiguous       *prometheus.CounterVec
 	signatureFailed *prometheus.CounterVec
@@ -59,6 +60,9 @@ func newMetrics() *metrics {
 		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dronebot_alerts_total", Help: "Alerts produced, by outcome.",
 		}, []string{"outcome"}),
+		alertsUnrouted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dronebot_alerts_unrouted_total", Help: "Alerts no route or subscription takes, by outcome.",
+		}, []string{"outcome"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dronebot_deliveries_total", Help: "Message sends, by sink and result (sent, retry, failed, expired).",
 		}, []string{"sink", "result"}),
@@ -78,7 +82,7 @@ func newMetrics() *metrics {
 		}, []string{"route"}),
 	}
 	m.reg.MustRegister(m.commands, m.httpRequests, m.httpLatency, m.aclRefusals, m.droneRequests, m.droneLatency, m.droneUp,
-		m.watchCycles, m.watchDuration, m.alerts, m.deliveries, m.ambiguous, m.signatureFailed,
+		m.watchCycles, m.watchDuration, m.alerts, m.alertsUnrouted, m.deliveries, m.ambiguous, m.signatureFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,18 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/delivery"
-	"github.com/dronebot/dronebot/notify/dingtalk"
-	"github.com/dronebot/dronebot/notify/email"
-	"github.com/dronebot/dronebot/notify/feishu"
-	"github.com/dronebot/dronebot/notify/slack"
-	"github.com/dronebot/dronebot/notify/stdout"
-	"github.com/dronebot/dronebot/notify/webhook"
-	"github.com/dronebot/dronebot/notify/wecom"
+	"github.com/dronebot/dronebot/notify/registry"
 )
 
 // sinkSet is every enabled destination by name, with its rate limits.
@@ -24,38 +17,6 @@ type sinkSet struct {
 	sinks  map[string]notify.Sink
 	limits map[string][]delivery.Window
 	langs  map[string]string
-}
-
-// limiter is implemented by sinks that know their platform's rate limit;
-// multiLimiter by those with several (Feishu: per second and per minute).
-type limiter interface {
-	Limit() (n int, per time.Duration)
-}
-
-type multiLimiter interface {
-	Limits() []struct {
-		N   int
-		Per time.Duration
-	}
-}
-
-// platformLimits are the rate limits a sink reports for its platform.
-func platformLimits(s notify.Sink) []delivery.Window {
-	if w, ok := s.(interface{ Unwrap() notify.Sink }); ok {
-		s = w.Unwrap()
-	}
-	if m, ok := s.(multiLimiter); ok {
-		var ws []delivery.Window
-		for _, w := range m.Limits() {
-			ws = append(ws, delivery.Window{N: w.N, Per: w.Per})
-		}
-		return ws
-	}
-	if l, ok := s.(limiter); ok {
-		n, per := l.Limit()
-		return []delivery.Window{{N: n, Per: per}}
-	}
-	return nil
 }
 
 // buildSinks makes a sink of every enabled sink in the configuration. out is
@@ -70,45 +31,34 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		if err != nil {
 			return nil, err
 		}
-		if sc.Template != "" && sc.Type != config.SinkWebhook {
-			tmpl, err := notify.ParseTemplate(sc.Template)
-			if err != nil {
-				return nil, fmt.Errorf("sink %q: %w", name, err)
-			}
-			s = notify.Templated(s, tmpl)
-		}
 		set.sinks[name] = s
 		set.langs[name] = sc.Lang
 		if !sc.Rate.IsZero() {
 			set.limits[name] = []delivery.Window{{N: sc.Rate.Count, Per: sc.Rate.Window}}
 		} else {
-			set.limits[name] = platformLimits(s)
+			set.limits[name] = notify.LimitsOf(s)
 		}
 	}
 	return set, nil
 }
 
+// buildSink makes one sink through its type's row of the registry, with its
+// template when it has one.
 func buildSink(name string, sc *config.Sink, hc *http.Client, out io.Writer, log *slog.Logger) (notify.Sink, error) {
-	switch sc.Type {
-	case config.SinkWeCom:
-		return wecom.New(wecom.Config{Name: name, URL: sc.URL}, hc, log)
-	case config.SinkWebhook:
-		return webhook.New(webhook.Config{Name: name, URL: sc.URL, Headers: sc.Headers}, hc, log)
-	case config.SinkEmail:
-		return email.New(email.Config{Name: name, Host: sc.SMTP.Host, Port: sc.SMTP.Port,
-			Security: email.Security(sc.SMTP.Security), Username: sc.SMTP.Username, Password: sc.SMTP.Password,
-			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, log)
-	case config.SinkWeComApp:
-		return wecom.NewAppSink(wecom.AppSinkConfig{Name: name, APIURL: sc.APIURL, CorpID: sc.CorpID, AgentID: sc.AgentID,
-			Secret: sc.Secret, ToUser: sc.ToUser, ToParty: sc.ToParty, ToTag: sc.ToTag, Lang: sc.Lang}, hc, log)
-	case config.SinkSlack:
-		return slack.New(slack.Config{Name: name, URL: sc.URL, Channel: sc.Channel, Token: sc.BotToken, APIURL: sc.APIURL}, hc, log)
-	case config.SinkDingTalk:
-		return dingtalk.New(dingtalk.Config{Name: name, URL: sc.URL, Secret: sc.Secret}, hc, log)
-	case config.SinkFeishu:
-		return feishu.New(feishu.Config{Name: name, URL: sc.URL, Secret: sc.Secret, Format: sc.Format}, hc, log)
-	case config.SinkStdout:
-		return stdout.New(name, out)
+	t, ok := registry.Lookup(sc.Type)
+	if !ok || sc.Settings == nil {
+		return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
 	}
-	return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
+	s, err := t.New(sc.Settings, notify.Env{Name: name, Lang: sc.Lang, HTTP: hc, Log: log, Out: out})
+	if err != nil {
+		return nil, err
+	}
+	if _, fixed := sc.Settings.(notify.FixedFormat); sc.Template == "" || fixed {
+		return s, nil
+	}
+	tmpl, err := notify.ParseTemplate(sc.Template)
+	if err != nil {
+		return nil, fmt.Errorf("sink %q: %w", name, err)
+	}
+	return notify.Templated(s, tmpl), nil
 }

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/dronebot/dronebot/drone"
@@ -75,6 +76,12 @@ func droneSentence(err error) (sentence message, known bool) {
 	}
 	switch de.Kind {
 	case drone.KindUnreachable:
+		switch {
+		case de.Status != 0:
+			return say(msgGateway, de.Status, http.StatusText(de.Status)), true
+		case de.Partial && de.Timeout > 0:
+			return say(msgPartTimeout, de.Timeout), true
+		}
 		return say(msgUnreachable, say(unreachableReason(de))), true
 	case drone.KindUnauthorized:
 		return say(msgUnauthorized), true

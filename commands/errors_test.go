@@ -99,6 +99,30 @@ func TestDroneTooSlow(t *testing.T) {
 	}
 }
 
+func TestDroneGatewayAndCutAnswersSayWhatHappened(t *testing.T) {
+	forBoth(t, func(t *testing.T, e *testEnv) {
+		e.seed(t)
+		e.srv.Fail("GET", "", http.StatusBadGateway, 1)
+		r := e.run(t, reader, "/repos")
+		if want := "Drone is not answering: HTTP 502 Bad Gateway from the server or its proxy."; !r.Err || r.Text != want {
+			t.Errorf("502:\n got %q\nwant %q", r.Text, want)
+		}
+
+		// An answer that starts but does not arrive within drone.timeout.
+		client, err := drone.New(drone.Config{Server: e.srv.URL, Token: e.srv.Token, Dialect: e.srv.Dialect(),
+			Timeout: 200 * time.Millisecond, Retries: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.reg.deps.Drone = client
+		e.srv.StallBody("GET", "", 1)
+		r = e.run(t, reader, "/repos")
+		if want := "Drone began to answer but did not send the whole answer within 200ms."; !r.Err || r.Text != want {
+			t.Errorf("stalled body:\n got %q\nwant %q", r.Text, want)
+		}
+	})
+}
+
 func TestDroneServerError(t *testing.T) {
 	e := newEnv(t, drone.DialectV1)
 	e.seed(t)

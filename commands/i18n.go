@@ -27,6 +27,8 @@ const (
 	msgTLSError
 	msgConnClosed
 	msgNoAnswer
+	msgGateway
+	msgPartTimeout
 	msgCancelled
 	msgUnauthorized
 	msgForbidden
@@ -219,6 +221,8 @@ func english() *phrases {
 		msgTLSError:         "TLS error",
 		msgConnClosed:       "connection closed",
 		msgNoAnswer:         "no answer",
+		msgGateway:          "Drone is not answering: HTTP %d %s from the server or its proxy.",
+		msgPartTimeout:      "Drone began to answer but did not send the whole answer within %s.",
 		msgCancelled:        "the command was cancelled.",
 		msgUnauthorized:     "Drone refused the bot's token (unauthorized); an operator should check drone.token.",
 		msgForbidden:        "Drone does not let the bot's account do that (forbidden).",
@@ -379,6 +383,8 @@ func chinese() *phrases {
 		msgTLSError:         "TLS 错误",
 		msgConnClosed:       "连接被断开",
 		msgNoAnswer:         "无响应",
+		msgGateway:          "Drone 没有正常响应：服务器或其代理返回 HTTP %d %s。",
+		msgPartTimeout:      "Drone 开始响应，但未在 %s 内发完。",
 		msgCancelled:        "命令已取消。",
 		msgUnauthorized:     "Drone 拒绝了机器人的令牌（unauthorized），请运维检查 drone.token。",
 		msgForbidden:        "Drone 不允许机器人的账号执行此操作（forbidden）。",

@@ -105,6 +105,9 @@ func finish(e *Error) {
 	if e.Kind == KindNotImplemented {
 		e.Message = notAvailable
 	}
+	if e.Message == "" && isGatewayStatus(e.Status) {
+		e.Message = http.StatusText(e.Status) // "Bad Gateway": what the proxy said
+	}
 	if e.Message == "" {
 		e.Message = e.Kind.String()
 	}

@@ -3,6 +3,7 @@ package drone
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies what went wrong, independent of the dialect's status codes.
@@ -48,6 +49,11 @@ type Error struct {
 	Status  int    // HTTP status, 0 when there was no answer
 	Message string
 	Err     error // the underlying transport error, redacted
+	// Timeout is the limit that ran out, when one did: no headers within
+	// it, or (with Partial) no whole body.
+	Timeout time.Duration
+	// Partial says Drone began to answer but the body did not arrive whole.
+	Partial bool
 }
 
 func (e *Error) Error() string {

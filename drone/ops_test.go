@@ -132,7 +132,7 @@ func TestStatusKinds(t *testing.T) {
 		{DialectV1, "409", `{"message":"conflict"}`, KindConflict, "conflict"},
 		{DialectV1, "500", `{"message":"database is locked"}`, KindServer, "database is locked"},
 		{DialectV1, "501", `{"message":"Not Implemented"}`, KindNotImplemented, "not available"},
-		{DialectV1, "502", "<html><body>Bad Gateway</body></html>", KindUnreachable, "unreachable"},
+		{DialectV1, "502", "<html><body>Bad Gateway</body></html>", KindUnreachable, "Bad Gateway"},
 		{DialectV08, "413", "User not authorized", KindForbidden, "User not authorized"},
 		{DialectV08, "403", "User not authorized", KindForbidden, "User not authorized"},
 		{DialectV08, "500", "", KindServer, "server error"},

@@ -65,6 +65,7 @@ type transport struct {
 // answer is a 2xx response whose body is still to be read. Close must be called.
 type answer struct {
 	ctx    context.Context // the attempt's; its cause tells a body timeout
+	limit  time.Duration   // for the body
 	status int
 	header http.Header
 	body   io.ReadCloser
@@ -118,11 +119,12 @@ func (t *transport) bodyError(c call, a *answer, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(context.Cause(a.ctx), errBodyTimeout):
-		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone did not send the whole answer in time", Err: t.red.Error(err)}
+		return &Error{Kind: KindUnreachable, Op: c.what, Message: fmt.Sprintf("Drone began to answer but did not send the whole answer within %s", a.limit),
+			Err: t.red.Error(err), Timeout: a.limit, Partial: true}
 	case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, io.ErrUnexpectedEOF) && a.ctx.Err() == nil:
 		return &Error{Kind: KindServer, Op: c.what, Status: a.status, Message: "unexpected answer from Drone", Err: t.red.Error(err)}
 	default:
-		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone stopped answering", Err: t.red.Error(err)}
+		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone stopped answering mid-way", Err: t.red.Error(err), Partial: true}
 	}
 }
 
@@ -184,11 +186,11 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 		if err == nil {
 			err = errors.New("no response")
 		}
-		msg := "cannot reach Drone"
+		e := &Error{Kind: KindUnreachable, Op: c.what, Message: "cannot reach Drone", Err: t.red.Error(err)}
 		if fired || errors.Is(context.Cause(actx), errHeaderTimeout) {
-			msg = fmt.Sprintf("Drone did not answer within %s", t.timeout)
+			e.Message, e.Timeout = fmt.Sprintf("Drone did not answer within %s", t.timeout), t.timeout
 		}
-		return nil, &Error{Kind: KindUnreachable, Op: c.what, Message: msg, Err: t.red.Error(err)}, true
+		return nil, e, true
 	}
 	body := resp.RawBody()
 	if status < 200 || status > 299 {
@@ -204,6 +206,7 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 	}
 	return &answer{
 		ctx:    actx,
+		limit:  bodyTimeout,
 		status: status,
 		header: resp.Header(),
 		body:   body,

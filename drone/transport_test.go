@@ -181,7 +181,7 @@ func TestLogTimeoutGovernsBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.LogTail(testCtx(t), "octo/demo", 1, StepRef{Stage: 1, Step: 1}, TailOptions{})
-	wantErr(t, err, KindUnreachable, "in time")
+	wantErr(t, err, KindUnreachable, "did not send the whole answer within 150ms")
 }
 
 func TestCAFile(t *testing.T) {

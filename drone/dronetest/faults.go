@@ -22,6 +22,7 @@ type fault struct {
 	method, prefix string
 	status         int
 	left           int
+	stall          bool // answer 200 and the start of a body, then nothing more
 }
 
 // Fail makes the next times requests whose method matches (""=any) and whose
@@ -31,6 +32,15 @@ func (s *Server) Fail(method, pathPrefix string, status int, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, status: status, left: times})
+}
+
+// StallBody makes the next times matching requests get a 200 and the first
+// byte of a JSON body, then nothing more until the client gives up: an
+// answer that starts but never arrives whole.
+func (s *Server) StallBody(method, pathPrefix string, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, status: http.StatusOK, left: times, stall: true})
 }
 
 // SetDelay makes every answer wait d first (or until the request is given up).
@@ -71,7 +81,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			Authorized: s.tokenOK(r),
 		})
 		down, delay := s.down, s.delay
-		status, failing := s.takeFaultLocked(r)
+		f := s.takeFaultLocked(r)
 		s.mu.Unlock()
 
 		if down {
@@ -87,12 +97,16 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if failing {
-			if status == 0 {
-				dropConnection(w)
-				return
-			}
-			s.writeFault(w, status)
+		switch {
+		case f == nil:
+		case f.stall:
+			s.stall(w, r)
+			return
+		case f.status == 0:
+			dropConnection(w)
+			return
+		default:
+			s.writeFault(w, f.status)
 			return
 		}
 		s.commonHeaders(w)
@@ -100,24 +114,36 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) takeFaultLocked(r *http.Request) (status int, ok bool) {
+func (s *Server) takeFaultLocked(r *http.Request) *fault {
 	for i, f := range s.faults {
 		if (f.method == "" || f.method == r.Method) && strings.HasPrefix(r.URL.Path, f.prefix) {
 			f.left--
 			if f.left <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			}
-			return f.status, true
+			return f
 		}
 	}
-	return 0, false
+	return nil
+}
+
+// stall sends the headers and one byte, then waits for the client to go.
+func (s *Server) stall(w http.ResponseWriter, r *http.Request) {
+	s.commonHeaders(w)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte("{"))
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
+	<-r.Context().Done()
 }
 
 // writeFault answers status the way the dialect reports errors: JSON
 // {"message"} on 1.x, plain text on 0.8.
 func (s *Server) writeFault(w http.ResponseWriter, status int) {
 	s.commonHeaders(w)
-	if s.dialect == drone.DialectV08 {
+	if s.dialect == drone.DialectV08 || s.dialect == drone.DialectWoodpecker {
 		textError(w, status, http.StatusText(status))
 		return
 	}
@@ -140,6 +166,16 @@ func dropConnection(w http.ResponseWriter) {
 // commonHeaders are the headers every answer of the dialect carries.
 func (s *Server) commonHeaders(w http.ResponseWriter) {
 	h := w.Header()
+	if s.dialect == drone.DialectWoodpecker {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate, value")
+		h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Woodpecker-Version", versionWP)
+		h.Set("X-Xss-Protection", "1; mode=block")
+		return
+	}
 	if s.dialect == drone.DialectV08 {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate, value")

@@ -35,16 +35,16 @@ type Inline struct {
 func (s *Sink) SendMail(ctx context.Context, m Mail) error {
 	g, err := s.buildMail(m)
 	if err != nil {
-		return fmt.Errorf("email sink %q: %w", s.cfg.Name, err)
+		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SMTP.Timeout)
 	defer cancel()
 	sender := &smtpSender{ctx: ctx, cfg: &s.cfg}
 	if err := gomail.Send(sender, g); err != nil {
 		if sender.err != nil {
 			err = sender.err
 		}
-		return fmt.Errorf("email sink %q: %w", s.cfg.Name, err)
+		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
 	return nil
 }

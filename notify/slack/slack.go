@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -36,11 +35,41 @@ const (
 
 // Config is one Slack sink: either URL, or Channel with Token.
 type Config struct {
-	Name    string
-	URL     string // incoming webhook, https://hooks.slack.com/services/T…/B…/…
-	Channel string // channel id for chat.postMessage
-	Token   string // bot token (xoxb-…) for chat.postMessage
-	APIURL  string // Web API base; DefaultAPIURL when empty
+	URL     string `yaml:"url"`     // incoming webhook, https://hooks.slack.com/services/T…/B…/…
+	Channel string `yaml:"channel"` // channel id for chat.postMessage
+	// Token is the bot token (xoxb-…) for chat.postMessage; in bot.yaml
+	// it is chat.slack.bot_token.
+	Token string `yaml:"-"`
+	// APIURL is the Web API base: from chat.slack.api_url when empty in
+	// bot.yaml, DefaultAPIURL when empty here.
+	APIURL string `yaml:"api_url"`
+}
+
+// Check wants url or channel, not both; a channel takes the bot token
+// and API of chat.slack.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	chk.Inherit(&c.APIURL, "chat.slack.api_url")
+	switch {
+	case chk.Has("url") && chk.Has("channel"):
+		chk.ErrorAt("channel", "", "set url (incoming webhook) or channel, not both")
+	case chk.Has("channel"):
+		chk.HTTPURL("api_url", c.APIURL)
+		if c.Channel == "" {
+			chk.Disable("channel is empty" + chk.Because("channel"))
+			return
+		}
+		why := chk.Inherit(&c.Token, "chat.slack.bot_token")
+		if c.Token == "" {
+			chk.Disable("posting to a channel needs chat.slack.bot_token, which is empty" + notify.JoinWhy(why))
+		}
+	default:
+		chk.HookURL("url", c.URL, notify.HookToken{})
+	}
+}
+
+// Secrets are the URL's query values; the bot token is chat.slack's.
+func (c *Config) Secrets() []notify.Secret {
+	return notify.URLSecrets("url", c.URL, notify.HookToken{})
 }
 
 // Sink is one Slack destination.
@@ -56,33 +85,28 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Sink{name: cfg.Name, hc: hc, log: log, now: time.Now}
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	hc := env.Client()
+	s := &Sink{name: env.Name, hc: hc, log: env.Logger(), now: time.Now}
 	switch {
 	case cfg.URL != "" && cfg.Channel != "":
-		return nil, fmt.Errorf("slack sink %q: set url or channel, not both", cfg.Name)
+		return nil, fmt.Errorf("slack sink %q: set url or channel, not both", env.Name)
 	case cfg.URL != "":
-		if !isHTTPURL(cfg.URL) {
-			return nil, fmt.Errorf("slack sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+		if err := env.CheckURL("slack", cfg.URL, notify.HookToken{}); err != nil {
+			return nil, err
 		}
 		s.webhook = cfg.URL
 	case cfg.Channel != "":
 		if cfg.Token == "" {
-			return nil, fmt.Errorf("slack sink %q: channel %s needs a bot token", cfg.Name, cfg.Channel)
+			return nil, fmt.Errorf("slack sink %q: channel %s needs a bot token", env.Name, cfg.Channel)
 		}
 		apiURL := cfg.APIURL
 		if apiURL == "" {
 			apiURL = DefaultAPIURL
 		}
-		if !isHTTPURL(apiURL) {
-			return nil, fmt.Errorf("slack sink %q: api url %s is not an http(s) URL", cfg.Name, notify.RedactURL(apiURL))
+		if notify.CheckHookURL(apiURL, notify.HookToken{}) != nil {
+			return nil, fmt.Errorf("slack sink %q: api url %s is not an http(s) URL", env.Name, notify.RedactURL(apiURL))
 		}
 		if !strings.HasSuffix(apiURL, "/") {
 			apiURL += "/"
@@ -90,21 +114,16 @@ func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
 		s.channel = cfg.Channel
 		s.api = slackapi.New(cfg.Token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(&tracingClient{hc: hc}))
 	default:
-		return nil, fmt.Errorf("slack sink %q: needs url (incoming webhook) or channel and a bot token", cfg.Name)
+		return nil, fmt.Errorf("slack sink %q: needs url (incoming webhook) or channel and a bot token", env.Name)
 	}
 	return s, nil
-}
-
-func isHTTPURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the posting rate, for the delivery stage to honour.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+// Limits is the posting rate, for the delivery stage to honour.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Send renders m and posts it once.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {

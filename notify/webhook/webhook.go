@@ -7,8 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
-	"net/url"
+	"slices"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -19,10 +20,33 @@ const DeliveryHeader = "X-Dronebot-Delivery"
 
 // Config is one webhook sink.
 type Config struct {
-	Name    string
-	URL     string
-	Headers map[string]string // e.g. Authorization; values are never logged
+	URL     string            `yaml:"url"`
+	Headers map[string]string `yaml:"headers"` // e.g. Authorization; values are never logged
 }
+
+// Check checks the URL and warns of headers emptied by unset variables.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	if !chk.HookURL("url", c.URL, notify.HookToken{}) {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
+		if why := chk.Why("headers." + name); why != "" {
+			chk.Warnf("headers."+name, "%s", why)
+		}
+	}
+}
+
+// Secrets are the header values and the URL's query values.
+func (c *Config) Secrets() []notify.Secret {
+	var out []notify.Secret
+	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
+		out = append(out, notify.Secret{Key: "headers." + name, Value: c.Headers[name]})
+	}
+	return append(out, notify.URLSecrets("url", c.URL, notify.HookToken{})...)
+}
+
+// FixedFormat: a webhook always sends the JSON payload.
+func (c *Config) FixedFormat() string { return "the dronebot.alert/v1 JSON" }
 
 // Sink posts to one webhook.
 type Sink struct {
@@ -36,24 +60,17 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("webhook", cfg.URL, notify.HookToken{}); err != nil {
+		return nil, err
 	}
 	header := http.Header{}
 	for k, v := range cfg.Headers {
 		header.Set(k, v)
 	}
 	header.Set("User-Agent", "dronebot")
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{name: cfg.Name, url: cfg.URL, header: header, hc: hc, log: log, now: time.Now}, nil
+	return &Sink{name: env.Name, url: cfg.URL, header: header, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
 // Name is the configured name.

@@ -3,25 +3,57 @@ package wecom
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"time"
+	"strings"
 
 	"github.com/dronebot/dronebot/notify"
 )
 
 // AppSinkConfig is one wecom_app sink: a self-built app sending alerts to
 // members, departments or tags.
+// In bot.yaml the credentials and API left empty are those of chat.wecom.
 type AppSinkConfig struct {
-	Name    string
-	APIURL  string // default https://qyapi.weixin.qq.com
-	CorpID  string
-	AgentID int
-	Secret  string
-	ToUser  []string
-	ToParty []string
-	ToTag   []string
-	Lang    string // en | zh; "" keeps the message's own
+	ToUser  []string `yaml:"to_user"`
+	ToParty []string `yaml:"to_party"`
+	ToTag   []string `yaml:"to_tag"`
+	CorpID  string   `yaml:"corp_id"`
+	AgentID int      `yaml:"agent_id"`
+	Secret  string   `yaml:"secret"`
+	APIURL  string   `yaml:"api_url"` // default https://qyapi.weixin.qq.com
+}
+
+// Check wants recipients, and credentials here or in chat.wecom.
+func (c *AppSinkConfig) Check(chk *notify.ConfigCheck) {
+	if !chk.Has("to_user") && !chk.Has("to_party") && !chk.Has("to_tag") {
+		chk.Errorf("", "a wecom_app sink needs to_user, to_party or to_tag")
+		return
+	}
+	whyCorp := chk.Inherit(&c.CorpID, "chat.wecom.corp_id")
+	whySecret := chk.Inherit(&c.Secret, "chat.wecom.secret")
+	chk.Inherit(&c.APIURL, "chat.wecom.api_url")
+	chk.Inherit(&c.AgentID, "chat.wecom.agent_id")
+	chk.HTTPURL("api_url", c.APIURL)
+	if len(c.ToUser)+len(c.ToParty)+len(c.ToTag) == 0 {
+		chk.Disable("to_user, to_party and to_tag are empty")
+		return
+	}
+	var missing, whys []string
+	for _, f := range []struct{ key, value, shared string }{{"corp_id", c.CorpID, whyCorp}, {"secret", c.Secret, whySecret}} {
+		if f.value == "" {
+			missing = append(missing, f.key)
+			whys = append(whys, chk.Why(f.key), f.shared)
+		}
+	}
+	if c.AgentID == 0 {
+		missing = append(missing, "agent_id")
+	}
+	if len(missing) > 0 {
+		chk.Disable(strings.Join(missing, ", ") + " empty here and in chat.wecom" + notify.JoinWhy(whys...))
+	}
+}
+
+// Secrets is the app secret.
+func (c *AppSinkConfig) Secrets() []notify.Secret {
+	return []notify.Secret{{Key: "secret", Value: c.Secret}}
 }
 
 // AppSink sends alerts as WeCom app markdown messages. WeCom app markdown
@@ -36,21 +68,18 @@ type AppSink struct {
 
 var _ notify.Sink = (*AppSink)(nil)
 
-// NewAppSink checks cfg and returns the sink. hc must carry a timeout.
-func NewAppSink(cfg AppSinkConfig, hc *http.Client, log *slog.Logger) (*AppSink, error) {
+// NewAppSink checks cfg and returns the sink.
+func NewAppSink(cfg AppSinkConfig, env notify.Env) (*AppSink, error) {
 	to := Recipients{Users: cfg.ToUser, Parties: cfg.ToParty, Tags: cfg.ToTag}
 	if to.Empty() {
-		return nil, fmt.Errorf("wecom_app sink %q: to_user, to_party or to_tag is required", cfg.Name)
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		return nil, fmt.Errorf("wecom_app sink %q: to_user, to_party or to_tag is required", env.Name)
 	}
 	client, err := NewAppClient(AppConfig{APIURL: cfg.APIURL, CorpID: cfg.CorpID, AgentID: cfg.AgentID, Secret: cfg.Secret},
-		hc, log.With("sink", cfg.Name))
+		env.HTTP, env.Logger().With("sink", env.Name))
 	if err != nil {
-		return nil, fmt.Errorf("wecom_app sink %q: %w", cfg.Name, err)
+		return nil, fmt.Errorf("wecom_app sink %q: %w", env.Name, err)
 	}
-	return &AppSink{name: cfg.Name, lang: cfg.Lang, to: to, client: client}, nil
+	return &AppSink{name: env.Name, lang: env.Lang, to: to, client: client}, nil
 }
 
 // Name is the configured name.
@@ -59,7 +88,9 @@ func (s *AppSink) Name() string { return s.name }
 // Limit is WeCom's 30 messages a minute to one member: every message of
 // this sink goes to all its members, so it is the sink's limit too. WeCom
 // drops the excess silently, so the delivery stage must hold it back.
-func (s *AppSink) Limit() (n int, per time.Duration) { return AppRateLimit, AppRateWindow }
+func (s *AppSink) Limits() []notify.Window {
+	return []notify.Window{{N: AppRateLimit, Per: AppRateWindow}}
+}
 
 // Send renders m as app markdown within 2048 bytes and sends it.
 func (s *AppSink) Send(ctx context.Context, m *notify.Message) error {
