@@ -36,12 +36,13 @@ func (c *conversationSinks) sink(dest string) (notify.Sink, bool) {
 	var s notify.Sink
 	var err error
 	sc, wc := c.cfg.Chat.Slack, c.cfg.Chat.WeCom
+	env := notify.Env{Name: dest, HTTP: c.hc, Log: c.log}
 	switch {
 	case platform == "slack" && sc.Enabled() && sc.BotToken != "":
-		s, err = slack.New(slack.Config{Name: dest, Channel: id, Token: sc.BotToken, APIURL: sc.APIURL}, c.hc, c.log)
+		s, err = slack.New(slack.Config{Channel: id, Token: sc.BotToken, APIURL: sc.APIURL}, env)
 	case platform == "wecom" && wc.Enabled():
-		s, err = wecom.NewAppSink(wecom.AppSinkConfig{Name: dest, APIURL: wc.APIURL, CorpID: wc.CorpID,
-			AgentID: wc.AgentID, Secret: wc.Secret, ToUser: []string{id}}, c.hc, c.log)
+		s, err = wecom.NewAppSink(wecom.AppSinkConfig{APIURL: wc.APIURL, CorpID: wc.CorpID,
+			AgentID: wc.AgentID, Secret: wc.Secret, ToUser: []string{id}}, env)
 	default:
 		return nil, false
 	}

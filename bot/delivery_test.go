@@ -181,7 +181,7 @@ func newRig(t *testing.T, name string, sc *config.Sink) *rig {
 	}
 	r.worker = &delivery.Worker{Outbox: outboxAdapter{st}, Now: r.clock, Logger: log, SendTimeout: 2 * time.Second,
 		Sink:  func(string) (notify.Sink, bool) { return sink, true },
-		Limit: func(string) []delivery.Window { return platformLimits(sink) },
+		Limit: func(string) []delivery.Window { return notify.LimitsOf(sink) },
 		OnResult: func(_ string, res delivery.Result) {
 			if res == delivery.ResultAmbiguous {
 				r.ambig.Add(1)

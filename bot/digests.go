@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ func digestSpecs(cfg *config.Config) []digest.Spec {
 			continue
 		}
 		specs = append(specs, digest.Spec{Name: d.Name, Schedule: d.Schedule, Location: d.Location,
-			Period: d.Period.Std(), Repos: d.Repos, To: d.To, Lang: firstNonEmpty(d.Lang, cfg.Lang)})
+			Period: d.Period.Std(), Repos: d.Repos, To: d.To, Lang: cmp.Or(d.Lang, cfg.Lang)})
 	}
 	return specs
 }

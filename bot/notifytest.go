@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -43,7 +44,7 @@ func notifyTestCommand(ctx context.Context, c *CLI, args []string) int {
 		return exitFail
 	}
 	now := time.Now()
-	msg := &notify.Message{ID: deliveryID("notify-test", fmt.Sprint(now.UnixNano())), Lang: firstNonEmpty(sc.Lang, cfg.Lang),
+	msg := &notify.Message{ID: deliveryID("notify-test", fmt.Sprint(now.UnixNano())), Lang: cmp.Or(sc.Lang, cfg.Lang),
 		Notice: &notify.Notice{Title: "dronebot test message", Level: notify.LevelInfo,
 			Text: fmt.Sprintf("This is a test of the sink %s (%s), sent at %s.", name, sc.Type, now.Format(time.RFC3339))}}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)

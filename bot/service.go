@@ -14,6 +14,7 @@ import (
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/digest"
 	"github.com/dronebot/dronebot/bot/intake"
+	"github.com/dronebot/dronebot/bot/route"
 	"github.com/dronebot/dronebot/bot/slackapp"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/bot/watch"
@@ -143,8 +144,9 @@ func (s *service) buildDelivery() error {
 // outbox.
 func (s *service) buildWatcher(acl *commands.ACL) error {
 	cfg := s.cfg
-	al := &alerter{store: s.store, routes: routesFromConfig(cfg), acl: acl, users: cfg.Users, lang: cfg.Lang,
-		langs: s.sinks.langs, maxAge: cfg.Delivery.MaxAge.Std(), now: s.deps.Now, wake: s.worker.Wake,
+	router := &route.Router{Routes: route.FromConfig(cfg.Routes), Subs: s.store, ACL: acl, Users: cfg.Users,
+		Lang: cfg.Lang, SinkLang: s.sinks.langs}
+	al := &alerter{store: s.store, router: router, maxAge: cfg.Delivery.MaxAge.Std(), now: s.deps.Now, wake: s.worker.Wake,
 		counted:  func(o string) { s.metrics.alerts.WithLabelValues(o).Inc() },
 		unrouted: func(o string) { s.metrics.alertsUnrouted.WithLabelValues(o).Inc() }, log: s.log.With("part", "alerts")}
 	var err error
@@ -196,7 +198,7 @@ func (s *service) limitsFor(dest string) []delivery.Window {
 		return ws
 	}
 	if sk, ok := s.conversations.sink(dest); ok {
-		return platformLimits(sk)
+		return notify.LimitsOf(sk)
 	}
 	return nil
 }

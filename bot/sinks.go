@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
@@ -24,38 +23,6 @@ type sinkSet struct {
 	sinks  map[string]notify.Sink
 	limits map[string][]delivery.Window
 	langs  map[string]string
-}
-
-// limiter is implemented by sinks that know their platform's rate limit;
-// multiLimiter by those with several (Feishu: per second and per minute).
-type limiter interface {
-	Limit() (n int, per time.Duration)
-}
-
-type multiLimiter interface {
-	Limits() []struct {
-		N   int
-		Per time.Duration
-	}
-}
-
-// platformLimits are the rate limits a sink reports for its platform.
-func platformLimits(s notify.Sink) []delivery.Window {
-	if w, ok := s.(interface{ Unwrap() notify.Sink }); ok {
-		s = w.Unwrap()
-	}
-	if m, ok := s.(multiLimiter); ok {
-		var ws []delivery.Window
-		for _, w := range m.Limits() {
-			ws = append(ws, delivery.Window{N: w.N, Per: w.Per})
-		}
-		return ws
-	}
-	if l, ok := s.(limiter); ok {
-		n, per := l.Limit()
-		return []delivery.Window{{N: n, Per: per}}
-	}
-	return nil
 }
 
 // buildSinks makes a sink of every enabled sink in the configuration. out is
@@ -82,33 +49,34 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		if !sc.Rate.IsZero() {
 			set.limits[name] = []delivery.Window{{N: sc.Rate.Count, Per: sc.Rate.Window}}
 		} else {
-			set.limits[name] = platformLimits(s)
+			set.limits[name] = notify.LimitsOf(s)
 		}
 	}
 	return set, nil
 }
 
 func buildSink(name string, sc *config.Sink, hc *http.Client, out io.Writer, log *slog.Logger) (notify.Sink, error) {
+	env := notify.Env{Name: name, Lang: sc.Lang, HTTP: hc, Log: log, Out: out}
 	switch sc.Type {
 	case config.SinkWeCom:
-		return wecom.New(wecom.Config{Name: name, URL: sc.URL}, hc, log)
+		return wecom.New(wecom.Config{URL: sc.URL}, env)
 	case config.SinkWebhook:
-		return webhook.New(webhook.Config{Name: name, URL: sc.URL, Headers: sc.Headers}, hc, log)
+		return webhook.New(webhook.Config{URL: sc.URL, Headers: sc.Headers}, env)
 	case config.SinkEmail:
-		return email.New(email.Config{Name: name, Host: sc.SMTP.Host, Port: sc.SMTP.Port,
+		return email.New(email.Config{Host: sc.SMTP.Host, Port: sc.SMTP.Port,
 			Security: email.Security(sc.SMTP.Security), Username: sc.SMTP.Username, Password: sc.SMTP.Password,
-			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, log)
+			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, env)
 	case config.SinkWeComApp:
-		return wecom.NewAppSink(wecom.AppSinkConfig{Name: name, APIURL: sc.APIURL, CorpID: sc.CorpID, AgentID: sc.AgentID,
-			Secret: sc.Secret, ToUser: sc.ToUser, ToParty: sc.ToParty, ToTag: sc.ToTag, Lang: sc.Lang}, hc, log)
+		return wecom.NewAppSink(wecom.AppSinkConfig{APIURL: sc.APIURL, CorpID: sc.CorpID, AgentID: sc.AgentID,
+			Secret: sc.Secret, ToUser: sc.ToUser, ToParty: sc.ToParty, ToTag: sc.ToTag}, env)
 	case config.SinkSlack:
-		return slack.New(slack.Config{Name: name, URL: sc.URL, Channel: sc.Channel, Token: sc.BotToken, APIURL: sc.APIURL}, hc, log)
+		return slack.New(slack.Config{URL: sc.URL, Channel: sc.Channel, Token: sc.BotToken, APIURL: sc.APIURL}, env)
 	case config.SinkDingTalk:
-		return dingtalk.New(dingtalk.Config{Name: name, URL: sc.URL, Secret: sc.Secret}, hc, log)
+		return dingtalk.New(dingtalk.Config{URL: sc.URL, Secret: sc.Secret}, env)
 	case config.SinkFeishu:
-		return feishu.New(feishu.Config{Name: name, URL: sc.URL, Secret: sc.Secret, Format: sc.Format}, hc, log)
+		return feishu.New(feishu.Config{URL: sc.URL, Secret: sc.Secret, Format: sc.Format}, env)
 	case config.SinkStdout:
-		return stdout.New(name, out)
+		return stdout.New(stdout.Config{}, env)
 	}
 	return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
 }

@@ -58,6 +58,10 @@ type Follow struct {
 }
 
 // errorReply is a one-sentence failure shown only to the asker.
+// InternalErrorReply is what the asker is told, in lang, when their
+// command failed inside the bot: no detail, which stays in the bot's log.
+func InternalErrorReply(lang string) Reply { return errorReply(phrasesFor(lang).f(msgInternal)) }
+
 func errorReply(sentence string) Reply {
 	return Reply{Text: sentence, Level: Error, Err: true}
 }

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -41,6 +42,21 @@ func (o Outcome) severity() int {
 		return 3
 	}
 	return 4
+}
+
+// WorstFirst is a copy of alerts ordered as every rendering lists a burst:
+// still failing, failure, killed, fixed, the rest; longer failure streaks
+// first; otherwise in their order.
+func WorstFirst(alerts []*Alert) []*Alert {
+	sorted := append([]*Alert(nil), alerts...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if a.Outcome.severity() != b.Outcome.severity() {
+			return a.Outcome.severity() < b.Outcome.severity()
+		}
+		return a.FailCount > b.FailCount
+	})
+	return sorted
 }
 
 // Mentions are one person's ids on each platform, for @-mentions.

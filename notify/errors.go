@@ -87,9 +87,3 @@ func Retryable(err error) bool { return err != nil && !IsPermanent(err) }
 // (such as a WeCom mention sent as a second message) failed. Sending the
 // message again would duplicate it, so the delivery counts as done.
 var ErrPartlyDelivered = errors.New("delivered, but a follow-up message failed")
-
-// Coster is implemented by sinks whose Send may use more than one of the
-// platform's messages (and so of its rate limit) for one Message.
-type Coster interface {
-	Cost(m *Message) int
-}

@@ -2,80 +2,97 @@ package notify
 
 import (
 	"fmt"
-	"github.com/dronebot/dronebot/lang"
 	"time"
+
+	"github.com/dronebot/dronebot/lang"
 )
 
-// phrases holds every fixed text of the renderings, per language.
-type phrases struct {
-	outcome      map[Outcome]string
-	colon        string
-	stillFailing string // with the count
-	build        string
-	commit       string
-	author       string
-	failedSteps  string
-	exit         string // with the code
-	buildError   string
-	cause        string // with the line number
-	logOf        string // step, kept lines, total lines
-	logOmitted   string
-	burstFailed  string // count
-	burstMixed   string // count, failed count
-	lastMinute   string
-	lastMinutes  string // minutes
-	more         string // count
-	cut          string
+// Phrases are the fixed words of every alert rendering, per language: each
+// sink takes its labels from here, none writes its own.
+type Phrases struct {
+	Outcome      map[Outcome]string
+	Colon        string
+	StillFailing string // with the count
+	Build        string
+	Commit       string
+	Author       string
+	FailedSteps  string
+	Exit         string // with the code
+	BuildError   string
+	Cause        string // with the line number
+	LogOf        string // step, kept lines, total lines
+	LogOmitted   string
+	BurstFailed  string // count
+	BurstMixed   string // count, failed count
+	LastMinute   string
+	LastMinutes  string // minutes
+	More         string // count
+	MoreParts    string // count
+	Cut          string
+	Restart      string // button
+	ShowLogs     string // button
+	OpenBuild    string // button
+	TakeALook    string // before the mentions of the authors
 }
 
-var phraseBook = map[string]*phrases{
-	"en": {
-		outcome: map[Outcome]string{
-			OutcomeFailure: "❌ failure", OutcomeStillFailing: "🔁 still failing",
-			OutcomeFixed: "✅ fixed", OutcomeSuccess: "✅ success", OutcomeKilled: "⛔ killed",
-		},
-		colon:        ": ",
-		stillFailing: "🔁 still failing (%d in a row)",
-		build:        "Build", commit: "Commit", author: "Author",
-		failedSteps: "Failed steps", exit: "exit %d", buildError: "Build error",
-		cause: "First error (line %d)", logOf: "Log of %s (last %d of %d lines)",
-		logOmitted:  "(log tail left out: too long for this channel)",
-		burstFailed: "%d builds failed", burstMixed: "%d build alerts, %d failed",
-		lastMinute: " in the last minute", lastMinutes: " in the last %d minutes",
-		more: "… and %d more", cut: "… (cut)",
-	},
-	"zh": {
-		outcome: map[Outcome]string{
-			OutcomeFailure: "❌ 构建失败", OutcomeStillFailing: "🔁 仍然失败",
-			OutcomeFixed: "✅ 已修复", OutcomeSuccess: "✅ 构建成功", OutcomeKilled: "⛔ 已取消",
-		},
-		colon:        "：",
-		stillFailing: "🔁 仍然失败（连续 %d 次）",
-		build:        "构建", commit: "提交", author: "作者",
-		failedSteps: "失败步骤", exit: "退出码 %d", buildError: "构建错误",
-		cause: "首个错误（第 %d 行）", logOf: "%s 的日志（最后 %d 行，共 %d 行）",
-		logOmitted:  "（日志过长，未附上）",
-		burstFailed: "%d 个构建失败", burstMixed: "%d 条构建通知，其中 %d 个失败",
-		lastMinute: "（最近一分钟）", lastMinutes: "（最近 %d 分钟）",
-		more: "…… 另有 %d 个", cut: "……（已截断）",
-	},
+// phraseBook holds each language's Phrases, built from one table in which
+// every phrase stands with its translation.
+var phraseBook = map[string]*Phrases{
+	lang.English: phrasesIn(func(en, _ string) string { return en }),
+	lang.Chinese: phrasesIn(func(_, zh string) string { return zh }),
 }
 
-func phrasesFor(tag string) *phrases { return phraseBook[lang.Normalize(tag)] }
-
-// outcomeLabel is the emoji and word for a's outcome.
-func (p *phrases) outcomeLabel(a *Alert) string {
-	if a.Outcome == OutcomeStillFailing && a.FailCount > 1 {
-		return fmt.Sprintf(p.stillFailing, a.FailCount)
+// phrasesIn fills Phrases with say(English, Chinese) of every phrase.
+func phrasesIn(say func(en, zh string) string) *Phrases {
+	return &Phrases{
+		Outcome: map[Outcome]string{
+			OutcomeFailure:      say("❌ failure", "❌ 构建失败"),
+			OutcomeStillFailing: say("🔁 still failing", "🔁 仍然失败"),
+			OutcomeFixed:        say("✅ fixed", "✅ 已修复"),
+			OutcomeSuccess:      say("✅ success", "✅ 构建成功"),
+			OutcomeKilled:       say("⛔ killed", "⛔ 已取消"),
+		},
+		Colon:        say(": ", "："),
+		StillFailing: say("🔁 still failing (%d in a row)", "🔁 仍然失败（连续 %d 次）"),
+		Build:        say("Build", "构建"),
+		Commit:       say("Commit", "提交"),
+		Author:       say("Author", "作者"),
+		FailedSteps:  say("Failed steps", "失败步骤"),
+		Exit:         say("exit %d", "退出码 %d"),
+		BuildError:   say("Build error", "构建错误"),
+		Cause:        say("First error (line %d)", "首个错误（第 %d 行）"),
+		LogOf:        say("Log of %s (last %d of %d lines)", "%s 的日志（最后 %d 行，共 %d 行）"),
+		LogOmitted:   say("(log tail left out: too long for this channel)", "（日志过长，未附上）"),
+		BurstFailed:  say("%d builds failed", "%d 个构建失败"),
+		BurstMixed:   say("%d build alerts, %d failed", "%d 条构建通知，其中 %d 个失败"),
+		LastMinute:   say(" in the last minute", "（最近一分钟）"),
+		LastMinutes:  say(" in the last %d minutes", "（最近 %d 分钟）"),
+		More:         say("… and %d more", "…… 另有 %d 个"),
+		MoreParts:    say("… and %d more parts", "…… 另有 %d 段"),
+		Cut:          say("… (cut)", "……（已截断）"),
+		Restart:      say("Restart", "重新构建"),
+		ShowLogs:     say("Show logs", "查看日志"),
+		OpenBuild:    say("Open build", "查看构建"),
+		TakeALook:    say("⬆️ please take a look: ", "⬆️ 请查看："),
 	}
-	if s, ok := p.outcome[a.Outcome]; ok {
+}
+
+// PhrasesFor is the phrase book of a language tag (see lang.Normalize).
+func PhrasesFor(tag string) *Phrases { return phraseBook[lang.Normalize(tag)] }
+
+// OutcomeLabel is the emoji and word for a's outcome.
+func (p *Phrases) OutcomeLabel(a *Alert) string {
+	if a.Outcome == OutcomeStillFailing && a.FailCount > 1 {
+		return fmt.Sprintf(p.StillFailing, a.FailCount)
+	}
+	if s, ok := p.Outcome[a.Outcome]; ok {
 		return s
 	}
 	return "ℹ️ " + string(a.Outcome)
 }
 
 // window describes how long a burst took, "" when unknown.
-func (p *phrases) window(alerts []*Alert) string {
+func (p *Phrases) window(alerts []*Alert) string {
 	var first, last time.Time
 	n := 0
 	for _, a := range alerts {
@@ -95,15 +112,15 @@ func (p *phrases) window(alerts []*Alert) string {
 	}
 	span := last.Sub(first)
 	if span <= time.Minute {
-		return p.lastMinute
+		return p.LastMinute
 	}
-	return fmt.Sprintf(p.lastMinutes, int((span+time.Minute-1)/time.Minute))
+	return fmt.Sprintf(p.LastMinutes, int((span+time.Minute-1)/time.Minute))
 }
 
 // Subject is a one-line summary of m, e.g. "[failure] octo/demo #42 (main)",
 // for mail subjects and notification previews.
 func Subject(m *Message) string {
-	p := phrasesFor(m.Language())
+	p := PhrasesFor(m.Language())
 	switch {
 	case m.Notice != nil:
 		return m.Notice.Title
@@ -124,7 +141,7 @@ func buildName(a *Alert) string {
 	return s
 }
 
-func burstTitle(p *phrases, alerts []*Alert) string {
+func burstTitle(p *Phrases, alerts []*Alert) string {
 	failed := 0
 	for _, a := range alerts {
 		if a.Outcome.Failed() {
@@ -132,7 +149,7 @@ func burstTitle(p *phrases, alerts []*Alert) string {
 		}
 	}
 	if failed == len(alerts) {
-		return fmt.Sprintf(p.burstFailed, failed) + p.window(alerts)
+		return fmt.Sprintf(p.BurstFailed, failed) + p.window(alerts)
 	}
-	return fmt.Sprintf(p.burstMixed, len(alerts), failed) + p.window(alerts)
+	return fmt.Sprintf(p.BurstMixed, len(alerts), failed) + p.window(alerts)
 }

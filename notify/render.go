@@ -2,7 +2,6 @@ package notify
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -47,15 +46,15 @@ func HTML(m *Message) string {
 // renderer carries one rendering's settings.
 type renderer struct {
 	s       *syntax
-	p       *phrases
+	p       *Phrases
 	mention func(*Alert) string
 }
 
 func render(m *Message, limit int, s *syntax, mention func(*Alert) string) string {
-	r := &renderer{s: s, p: phrasesFor(m.Language()), mention: mention}
+	r := &renderer{s: s, p: PhrasesFor(m.Language()), mention: mention}
 	switch {
 	case m.Notice != nil:
-		return cut(r.notice(m.Notice), limit, s.fenced, r.p.cut)
+		return cut(r.notice(m.Notice), limit, s.fenced, r.p.Cut)
 	case len(m.Alerts) == 1:
 		return r.single(m.Alerts[0], limit)
 	case len(m.Alerts) > 1:
@@ -78,7 +77,7 @@ func (r *renderer) notice(n *Notice) string {
 func (r *renderer) single(a *Alert, limit int) string {
 	head := r.head(a)
 	if a.Log == nil || len(a.Log.Lines) == 0 {
-		return cut(r.join(head), limit, r.s.fenced, r.p.cut)
+		return cut(r.join(head), limit, r.s.fenced, r.p.Cut)
 	}
 	lines := make([]string, len(a.Log.Lines))
 	for i, l := range a.Log.Lines {
@@ -101,14 +100,14 @@ func (r *renderer) single(a *Alert, limit int) string {
 			return text
 		}
 	}
-	withNote := r.join(append(head, r.s.line(r.s.esc(r.p.logOmitted))))
-	return cut(withNote, limit, r.s.fenced, r.p.cut)
+	withNote := r.join(append(head, r.s.line(r.s.esc(r.p.LogOmitted))))
+	return cut(withNote, limit, r.s.fenced, r.p.Cut)
 }
 
 // tail is the header and block of the log lines shown.
 func (r *renderer) tail(log *LogExcerpt, lines []string) []string {
 	total := max(log.Total, len(log.Lines))
-	header := fmt.Sprintf(r.p.logOf, log.Step, len(lines), total)
+	header := fmt.Sprintf(r.p.LogOf, log.Step, len(lines), total)
 	out := []string{r.s.line(r.s.bold(r.s.esc(header)))}
 	if len(lines) == 0 {
 		lines = []string{""}
@@ -119,9 +118,9 @@ func (r *renderer) tail(log *LogExcerpt, lines []string) []string {
 // head is everything of a single alert but the log tail.
 func (r *renderer) head(a *Alert) []string {
 	s, p := r.s, r.p
-	title := p.outcomeLabel(a) + p.colon + buildName(a)
+	title := p.OutcomeLabel(a) + p.Colon + buildName(a)
 	lines := []string{s.line(s.heading(s.link(s.esc(title), a.BuildLink)))}
-	buildLine := s.bold(s.esc(p.build)) + ": " + s.link(s.esc(fmt.Sprintf("#%d", a.Build)), a.BuildLink)
+	buildLine := s.bold(s.esc(p.Build)) + ": " + s.link(s.esc(fmt.Sprintf("#%d", a.Build)), a.BuildLink)
 	var facts []string
 	for _, f := range []string{a.Event, a.Branch} {
 		if f != "" {
@@ -136,26 +135,26 @@ func (r *renderer) head(a *Alert) []string {
 	}
 	lines = append(lines, s.line(buildLine))
 	if a.Commit != "" || a.Title != "" {
-		c := s.bold(s.esc(p.commit)) + ": "
+		c := s.bold(s.esc(p.Commit)) + ": "
 		if a.Commit != "" {
 			c += s.code(s.esc(a.ShortCommit())) + " "
 		}
 		lines = append(lines, s.line(c+s.esc(TruncateBytes(firstLine(a.Title), 200, "…"))))
 	}
 	if who := r.author(a); who != "" {
-		lines = append(lines, s.line(s.bold(s.esc(p.author))+": "+who))
+		lines = append(lines, s.line(s.bold(s.esc(p.Author))+": "+who))
 	}
 	if len(a.FailedSteps) > 0 {
-		lines = append(lines, s.line(s.bold(s.esc(p.failedSteps))+":"))
+		lines = append(lines, s.line(s.bold(s.esc(p.FailedSteps))+":"))
 		for _, st := range a.FailedSteps {
 			lines = append(lines, s.line("- "+s.esc(r.stepText(st))))
 		}
 	}
 	if a.BuildError != "" {
-		lines = append(lines, s.line(s.bold(s.esc(p.buildError))+": "+s.code(s.esc(TruncateBytes(a.BuildError, 500, "…")))))
+		lines = append(lines, s.line(s.bold(s.esc(p.BuildError))+": "+s.code(s.esc(TruncateBytes(a.BuildError, 500, "…")))))
 	}
 	if a.Log != nil && a.Log.Cause != "" {
-		label := fmt.Sprintf(p.cause, a.Log.CauseLine)
+		label := fmt.Sprintf(p.Cause, a.Log.CauseLine)
 		lines = append(lines, s.line(s.bold(s.esc(label))+": "+s.code(s.esc(TruncateBytes(a.Log.Cause, maxLogLineBytes, "…")))))
 	}
 	return lines
@@ -166,7 +165,7 @@ func (r *renderer) stepText(st FailedStep) string {
 	if st.Stage != "" && st.Stage != st.Name {
 		name = st.Stage + "/" + st.Name
 	}
-	t := name + ": " + fmt.Sprintf(r.p.exit, st.ExitCode)
+	t := name + ": " + fmt.Sprintf(r.p.Exit, st.ExitCode)
 	if st.Duration > 0 {
 		t += ", " + st.Duration.Round(time.Second).String()
 	}
@@ -192,14 +191,7 @@ func (r *renderer) author(a *Alert) string {
 // burst renders several alerts, worst first. It tries, in order: each alert
 // with its cause and a short tail; one line per alert; names only.
 func (r *renderer) burst(alerts []*Alert, limit int) string {
-	sorted := append([]*Alert(nil), alerts...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		if a.Outcome.severity() != b.Outcome.severity() {
-			return a.Outcome.severity() < b.Outcome.severity()
-		}
-		return a.FailCount > b.FailCount
-	})
+	sorted := WorstFirst(alerts)
 	head := r.s.line(r.s.heading(r.s.esc(burstTitle(r.p, sorted))))
 	detailed := []string{head}
 	compact := []string{head}
@@ -231,7 +223,7 @@ func (r *renderer) burst(alerts []*Alert, limit int) string {
 // burstItem is one alert of a burst: outcome, linked build, branch, steps.
 func (r *renderer) burstItem(a *Alert) string {
 	s := r.s
-	label := r.p.outcomeLabel(a)
+	label := r.p.OutcomeLabel(a)
 	if i := strings.IndexByte(label, ' '); i > 0 {
 		label = label[:i] // the emoji alone
 	}
@@ -273,9 +265,9 @@ func (r *renderer) burstNames(head string, sorted []*Alert, limit int) string {
 	// Not even the names fit: name as many as possible and count the rest.
 	text := head
 	for i, n := range names {
-		more := fmt.Sprintf(r.p.more, len(names)-i-1)
+		more := fmt.Sprintf(r.p.More, len(names)-i-1)
 		if len(text)+len(r.s.join)+len(n)+len(r.s.join)+len(more) > limit {
-			return cut(text+r.s.join+r.s.line(fmt.Sprintf(r.p.more, len(names)-i)), limit, r.s.fenced, r.p.cut)
+			return cut(text+r.s.join+r.s.line(fmt.Sprintf(r.p.More, len(names)-i)), limit, r.s.fenced, r.p.Cut)
 		}
 		text += r.s.join + r.s.line("- "+n)
 	}

@@ -118,16 +118,10 @@ func (ts *templated) Send(ctx context.Context, m *Message) error {
 	return ts.Sink.Send(ctx, &out)
 }
 
-// Cost and Limit pass through to the wrapped sink.
-func (ts *templated) Cost(m *Message) int {
-	if c, ok := ts.Sink.(Coster); ok {
-		return c.Cost(m)
-	}
-	return 1
-}
+// Cost and Limits pass through to the wrapped sink.
+func (ts *templated) Cost(m *Message) int { return CostOf(ts.Sink, m) }
 
-// Unwrap is the sink the template wraps.
-func (ts *templated) Unwrap() Sink { return ts.Sink }
+func (ts *templated) Limits() []Window { return LimitsOf(ts.Sink) }
 
 // SampleAlert is a realistic failure alert, for checking templates and for
 // previews.

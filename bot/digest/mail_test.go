@@ -58,8 +58,8 @@ func mimeLeaves(t *testing.T, prefix string, header map[string][]string, body io
 func TestDigestEmailArrives(t *testing.T) {
 	sc := newScenario(t)
 	smtpd := emailtest.NewServer(t, emailtest.Options{})
-	sink, err := email.New(email.Config{Name: "oncall-mail", Host: "127.0.0.1", Port: smtpd.Port,
-		Security: email.SecurityNone, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, nil)
+	sink, err := email.New(email.Config{Host: "127.0.0.1", Port: smtpd.Port,
+		Security: email.SecurityNone, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, notify.Env{Name: "oncall-mail"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,8 @@
 // Package intake is what every request into the bot shares: the one guard
 // around every HTTP route (body limit, panic recovery, status observed), the
-// per-route acknowledgement deadline and result, and the runner of background work (commands under a concurrency bound,
-// followed builds, graceful shutdown). The platform parts (signatures,
+// per-route acknowledgement deadline and result, and the runner of
+// background work (commands under a concurrency bound, followed builds,
+// graceful shutdown). The platform parts (signatures,
 // rendering, delivery) stay with each intake.
 package intake
 
@@ -10,13 +11,6 @@ import (
 
 	"github.com/dronebot/dronebot/commands"
 )
-
-// FailedReply is what the asker is told when their command panicked: no
-// detail, which stays in the bot's log.
-func FailedReply() commands.Reply {
-	return commands.Reply{Text: "internal error: the command failed; the details are in the bot's log.",
-		Level: commands.Error, Err: true}
-}
 
 // JoinText puts b on a line after a, or alone when a is empty.
 func JoinText(a, b string) string {

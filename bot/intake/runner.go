@@ -19,7 +19,7 @@ var ErrStopped = errors.New("intake: stopped following builds")
 // Config is how a Runner runs commands and follows builds.
 type Config struct {
 	Name         string        // the intake, for Wait's error: "slack"
-	Lang         string        // en | zh: a followed build's outcome
+	Lang         string        // en | zh: a followed build's outcome and the internal-error reply
 	MaxRunning   int           // commands running at once; a burst queues
 	ReplyTimeout time.Duration // bounds one command, its wait for a slot included
 	Log          *slog.Logger  // nil: discard
@@ -87,7 +87,7 @@ func (r *Runner) Go(j Job) {
 				r.cfg.Log.Error("reply panicked", "route", j.Route, "who", j.Who, "panic", fmt.Sprint(p))
 				r.cfg.Observe(j.Route, "panic")
 				if j.Failed != nil {
-					j.Failed(ctx, FailedReply())
+					j.Failed(ctx, commands.InternalErrorReply(r.cfg.Lang))
 				}
 			}
 		}()

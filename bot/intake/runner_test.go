@@ -94,6 +94,20 @@ func TestRunnerOverloadAndPanic(t *testing.T) {
 	waitFor(t, "bad:panic", func() bool { return slices.Contains(seen.list(), "bad:panic") })
 }
 
+// TestPanicIsAnsweredInTheBotsLanguage: a zh bot says its internal error
+// in Chinese, with the details left in the log.
+func TestPanicIsAnsweredInTheBotsLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"en": "internal error", "zh": "内部错误"} {
+		r := NewRunner(Config{Name: "chat", MaxRunning: 1, ReplyTimeout: time.Minute, Lang: lang})
+		told := make(chan commands.Reply, 1)
+		r.Go(Job{Route: "bad", Run: func(context.Context) { panic("boom") },
+			Failed: func(_ context.Context, reply commands.Reply) { told <- reply }})
+		if reply := <-told; !reply.Err || reply.Level != commands.Error || !strings.Contains(reply.Text, want) {
+			t.Errorf("lang %s: Failed got %+v, want an error reply saying %q", lang, reply, want)
+		}
+	}
+}
+
 func TestRunnerWait(t *testing.T) {
 	var seen observations
 	r := NewRunner(Config{Name: "chat", MaxRunning: 2, ReplyTimeout: time.Minute, Observe: seen.observe})

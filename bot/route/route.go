@@ -1,6 +1,8 @@
-// Package route decides where an alert goes: the configured routes and the
-// subscriptions made from chat, each a set of repository globs, branch
-// globs, events and outcomes leading to destinations.
+// Package route decides where an alert goes and how it is said there: the
+// configured routes and the subscriptions made from chat (each a set of
+// repository globs, branch globs, events and outcomes leading to
+// destinations), the ACL that bounds a subscription, the author's mentions
+// and each destination's language.
 package route
 
 import (

@@ -3,6 +3,7 @@ package slackapp
 import (
 	"context"
 	"encoding/json"
+	"github.com/dronebot/dronebot/notify/slack"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func newFakeSlackAPI(tb testing.TB) *fakeSlackAPI {
 		case r.PostForm.Get("channel") != testChan:
 			_, _ = io.WriteString(w, `{"ok":false,"error":"channel_not_found"}`)
 			return
-		case json.Unmarshal([]byte(r.PostForm.Get("blocks")), &blocks) != nil || len(blocks) > maxBlocks:
+		case json.Unmarshal([]byte(r.PostForm.Get("blocks")), &blocks) != nil || len(blocks) > slack.MaxBlocks:
 			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_blocks"}`)
 			return
 		case r.PostForm.Get("text") == "" && len(blocks) == 0:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dronebot/dronebot/notify/slack"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -94,8 +95,8 @@ var buildRef = regexp.MustCompile(`^([A-Za-z0-9._-]+/[A-Za-z0-9._-]+)#([0-9]{1,1
 // buttonCommand is the command a button stands for. The value is checked
 // strictly so a forged value cannot add arguments to the command.
 func buttonCommand(action, value string) (string, error) {
-	if action != "restart" && action != "logs" {
-		return "", fmt.Errorf("unknown action %q", cutRunes(action, 40))
+	if action != slack.ActionRestart && action != slack.ActionLogs {
+		return "", fmt.Errorf("unknown action %q", slack.CutRunes(action, 40))
 	}
 	m := buildRef.FindStringSubmatch(strings.TrimSpace(value))
 	if m == nil {

@@ -10,6 +10,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/dronebot/dronebot/commands"
+	"github.com/dronebot/dronebot/notify/slack"
 )
 
 func TestRenderShape(t *testing.T) {
@@ -85,32 +86,32 @@ func TestRenderLimits(t *testing.T) {
 		Buttons: []commands.Button{{Text: "Restart", Action: "restart", Value: "o/r#1"}, {Text: "Restart", Action: "restart", Value: "o/r#2"}},
 	}
 	msg := render(reply)
-	if len(msg.Blocks) > maxBlocks {
-		t.Fatalf("%d blocks, limit %d", len(msg.Blocks), maxBlocks)
+	if len(msg.Blocks) > slack.MaxBlocks {
+		t.Fatalf("%d blocks, limit %d", len(msg.Blocks), slack.MaxBlocks)
 	}
 	var sawCode, sawCutNote bool
 	actions := 0
 	for _, b := range msg.Blocks {
 		switch b := b.(type) {
 		case *slackapi.HeaderBlock:
-			if n := utf8.RuneCountInString(b.Text.Text); n > maxHeaderText {
+			if n := utf8.RuneCountInString(b.Text.Text); n > slack.MaxHeaderText {
 				t.Errorf("header has %d chars", n)
 			}
 		case *slackapi.SectionBlock:
 			if b.Text != nil {
-				if n := utf8.RuneCountInString(b.Text.Text); n > maxSectionText {
+				if n := utf8.RuneCountInString(b.Text.Text); n > slack.MaxSectionText {
 					t.Errorf("section has %d chars", n)
 				}
-				if strings.HasPrefix(strings.SplitN(b.Text.Text, "\n", 2)[1], codeFence) || strings.HasPrefix(b.Text.Text, codeFence) {
+				if strings.HasPrefix(strings.SplitN(b.Text.Text, "\n", 2)[1], "```") || strings.HasPrefix(b.Text.Text, "```") {
 					sawCode = true
 					checkCode(t, b.Text.Text)
 				}
 			}
-			if len(b.Fields) > maxSectionFields {
+			if len(b.Fields) > slack.MaxSectionFields {
 				t.Errorf("section has %d fields", len(b.Fields))
 			}
 			for _, f := range b.Fields {
-				if n := utf8.RuneCountInString(f.Text); n > maxFieldText {
+				if n := utf8.RuneCountInString(f.Text); n > slack.MaxFieldText {
 					t.Errorf("field has %d chars", n)
 				}
 			}
@@ -133,7 +134,7 @@ func TestRenderLimits(t *testing.T) {
 
 func checkCode(t *testing.T, s string) {
 	t.Helper()
-	if !strings.HasSuffix(s, "LAST LINE: exit status 2\n"+codeFence) {
+	if !strings.HasSuffix(s, "LAST LINE: exit status 2\n"+"```") {
 		t.Errorf("code block lost the end of the tail: ...%q", s[max(0, len(s)-60):])
 	}
 	if !strings.Contains(s, "earlier lines not shown") {
@@ -142,54 +143,7 @@ func checkCode(t *testing.T, s string) {
 	if !utf8.ValidString(s) {
 		t.Error("code block is not valid UTF-8")
 	}
-	if strings.Count(s, codeFence) != 2 {
-		t.Errorf("code fences not balanced: %d", strings.Count(s, codeFence))
-	}
-}
-
-func TestCodeBlockCuts(t *testing.T) {
-	cases := []struct {
-		name, code string
-		limit      int
-		want       string
-	}{
-		{"fits", "a\nb", 100, "```\na\nb\n```"},
-		{"drops first lines", "line1aaaaaaaaaaaaaaa\nline2aaaaaaaaaaaaaaa\nline3aaaaaaaaaaaaaaa\nline4aaaaaaaaaaaaaaa\nline5aaaaaaaaaaaaaaa", 80,
-			"_3 earlier lines not shown_\n```\nline4aaaaaaaaaaaaaaa\nline5aaaaaaaaaaaaaaa\n```"},
-		{"one long line keeps its end", strings.Repeat("x", 50) + "END", 50, "```\n…" + strings.Repeat("x", 38) + "END\n```"},
-		{"long last line", "a\n" + strings.Repeat("é", 40) + "Z", 50, "_1 earlier line not shown_\n```\n…" + strings.Repeat("é", 13) + "Z\n```"},
-		{"whole entities kept", "a\n" + strings.Repeat("x", 30) + "<<<<", 48, "_1 earlier line not shown_\n```\n…&lt;&lt;&lt;\n```"},
-		{"split entity dropped", "a\n" + strings.Repeat("x", 30) + "<<<<", 47, "_1 earlier line not shown_\n```\n…&lt;&lt;\n```"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := codeBlock(c.code, c.limit)
-			if got != c.want {
-				t.Errorf("codeBlock = %q, want %q", got, c.want)
-			}
-			if n := utf8.RuneCountInString(got); n > c.limit {
-				t.Errorf("%d runes > limit %d", n, c.limit)
-			}
-		})
-	}
-}
-
-func TestSplitLines(t *testing.T) {
-	cases := []struct {
-		text  string
-		limit int
-		want  []string
-	}{
-		{"", 10, nil},
-		{"ab\ncd\nef", 5, []string{"ab\ncd", "ef"}},
-		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"ééééé\nx", 3, []string{"ééé", "éé", "x"}},
-		{"ééééé\nx", 4, []string{"éééé", "é\nx"}},
-	}
-	for _, c := range cases {
-		got := splitLines(c.text, c.limit)
-		if fmt.Sprint(got) != fmt.Sprint(c.want) {
-			t.Errorf("splitLines(%q, %d) = %q, want %q", c.text, c.limit, got, c.want)
-		}
+	if strings.Count(s, "```") != 2 {
+		t.Errorf("code fences not balanced: %d", strings.Count(s, "```"))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/dronebot/dronebot/notify/slack"
 	"io"
 	"net/http"
 	"strings"
@@ -81,7 +82,7 @@ func ackPayload(text string) ack {
 }
 
 func workingOn(text string) string {
-	return "Working on `" + escape(cutRunes(strings.ReplaceAll(text, "`", "'"), 200)) + "`…"
+	return "Working on `" + slack.Escape(slack.CutRunes(strings.ReplaceAll(text, "`", "'"), 200)) + "`…"
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -107,7 +107,8 @@ var timeKeys = map[string]bool{
 	"synced": true, "last_login": true, "version": true, "machine": true, "link": true,
 	"git_ssh_url": true, "enqueued_at": true, "created_at": true, "started_at": true,
 	"finished_at": true, "start_time": true, "end_time": true, "timestamp": true, "link_url": true,
-	"host": true, // a webhook's system.host is the fake's own address
+	"host": true,                   // a webhook's system.host is the fake's own address
+	"uuid": true, "reviewed": true, // Woodpecker: a step's random ULID, the review time
 }
 
 // assertMatches compares the fake's answer with the recording: status and

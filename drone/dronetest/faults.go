@@ -143,7 +143,7 @@ func (s *Server) stall(w http.ResponseWriter, r *http.Request) {
 // {"message"} on 1.x, plain text on 0.8.
 func (s *Server) writeFault(w http.ResponseWriter, status int) {
 	s.commonHeaders(w)
-	if s.dialect == drone.DialectV08 {
+	if s.dialect == drone.DialectV08 || s.dialect == drone.DialectWoodpecker {
 		textError(w, status, http.StatusText(status))
 		return
 	}
@@ -166,6 +166,16 @@ func dropConnection(w http.ResponseWriter) {
 // commonHeaders are the headers every answer of the dialect carries.
 func (s *Server) commonHeaders(w http.ResponseWriter) {
 	h := w.Header()
+	if s.dialect == drone.DialectWoodpecker {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate, value")
+		h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Woodpecker-Version", versionWP)
+		h.Set("X-Xss-Protection", "1; mode=block")
+		return
+	}
 	if s.dialect == drone.DialectV08 {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate, value")

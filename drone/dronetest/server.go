@@ -21,6 +21,7 @@ import (
 const (
 	versionV1  = "2.25.0"
 	versionV08 = "0.8.9"
+	versionWP  = "3.17.0"
 )
 
 // Server is a fake Drone server listening on 127.0.0.1.
@@ -28,6 +29,7 @@ type Server struct {
 	URL   string // base URL, e.g. http://127.0.0.1:41234
 	Token string // the accepted API token
 	Login string // the token's user (set before the first request)
+	Email string // the user's e-mail (Woodpecker shows it; default Login@example.com)
 
 	dialect drone.Dialect
 	httpSrv *httptest.Server
@@ -43,10 +45,11 @@ type Server struct {
 	delay    time.Duration
 	down     bool
 	requests []Request
+	wp       wpServer // Woodpecker's own state
 }
 
 // idSeq hands out database ids the way the real servers' tables do.
-type idSeq struct{ repo, build, stage, step, proc int64 }
+type idSeq struct{ repo, build, stage, step, proc, logLine int64 }
 
 // RepoOptions describe a repository when it is added.
 type RepoOptions struct {
@@ -58,12 +61,16 @@ type RepoOptions struct {
 	// 0.8 ?flush=true), like a repository created on the forge after the
 	// last sync.
 	Unsynced bool
+	// AllowDeploy lets Woodpecker deploy (promote) its pipelines; off by
+	// default, as after activation.
+	AllowDeploy bool
 }
 
-// New starts a fake server for dialect (drone.DialectV1 or drone.DialectV08).
-// Anything else, including DialectAuto, means DialectV1.
+// New starts a fake server for dialect (drone.DialectV1, drone.DialectV08
+// or drone.DialectWoodpecker). Anything else, including DialectAuto, means
+// DialectV1.
 func New(dialect drone.Dialect) *Server {
-	if dialect != drone.DialectV08 {
+	if dialect != drone.DialectV08 && dialect != drone.DialectWoodpecker {
 		dialect = drone.DialectV1
 	}
 	s := &Server{
@@ -74,10 +81,15 @@ func New(dialect drone.Dialect) *Server {
 		forgeURL: "https://git.example.com",
 		repos:    map[string]*repoState{},
 	}
+	s.Email = s.Login + "@example.com"
+	s.wp.init()
 	mux := http.NewServeMux()
-	if dialect == drone.DialectV08 {
+	switch dialect {
+	case drone.DialectV08:
 		s.routesV08(mux)
-	} else {
+	case drone.DialectWoodpecker:
+		s.routesWoodpecker(mux)
+	default:
 		s.routesV1(mux)
 	}
 	s.httpSrv = httptest.NewServer(s.middleware(mux))
@@ -87,6 +99,7 @@ func New(dialect drone.Dialect) *Server {
 
 // Close shuts the server down, dropping open connections.
 func (s *Server) Close() {
+	s.closeStreams()
 	s.httpSrv.CloseClientConnections()
 	s.httpSrv.Close()
 }
@@ -129,6 +142,7 @@ func (s *Server) AddRepo(slug string, opts RepoOptions) {
 		r.opts = opts
 		r.active = !opts.Inactive
 		r.synced = !opts.Unsynced
+		r.allowDeploy = opts.AllowDeploy
 		return
 	}
 	s.seq.repo++
@@ -136,7 +150,7 @@ func (s *Server) AddRepo(slug string, opts RepoOptions) {
 	r := &repoState{
 		id: s.seq.repo, owner: owner, name: name, opts: opts,
 		active: !opts.Inactive, everActive: !opts.Inactive, synced: !opts.Unsynced,
-		created: now,
+		created: now, allowDeploy: opts.AllowDeploy, requireApproval: "forks",
 	}
 	s.repos[slug] = r
 }

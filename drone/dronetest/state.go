@@ -28,10 +28,24 @@ type BuildSpec struct {
 	DeployTo    string
 	Parent      int64
 	Link        string // commit or compare link; default <forge>/<slug>/commit/<sha>
-	Created     time.Time
-	Started     time.Time
-	Finished    time.Time
-	Stages      []StageSpec
+	Ref         string // default from the event: refs/heads/<branch>, refs/pull/<n>/head, ...
+	Title       string // pull request title
+	// ChangedFiles, DeployTask and Warnings are shown by Woodpecker only.
+	ChangedFiles []string
+	DeployTask   string
+	Warnings     []Warning
+	Created      time.Time
+	Started      time.Time
+	Finished     time.Time
+	Stages       []StageSpec
+}
+
+// Warning is a linter remark on a Woodpecker pipeline's config that did not
+// stop it, e.g. Type "bad_habit" with Data {"docs","field","file"}.
+type Warning struct {
+	Type    string
+	Message string
+	Data    map[string]string
 }
 
 // StageSpec is a 1.x stage or a 0.8 top-level proc.
@@ -40,6 +54,9 @@ type StageSpec struct {
 	Status drone.Status
 	Type   string // 1.x stage type; default "docker"
 	Steps  []StepSpec
+	// Config is the workflow's YAML, which Woodpecker serves (default: one
+	// generated from the steps).
+	Config string
 }
 
 // StepSpec is one step and its log.
@@ -47,6 +64,8 @@ type StepSpec struct {
 	Name     string
 	Status   drone.Status
 	ExitCode int
+	Error    string   // Woodpecker's step error, e.g. "Canceled"
+	Type     string   // Woodpecker's step type; default clone for a step named clone, else commands
 	Log      []string // lines
 	// LogChunks are raw chunks; they override Log, to test chunk reassembly.
 	LogChunks []string
@@ -63,6 +82,10 @@ type repoState struct {
 	synced      bool
 	created     time.Time
 	builds      []*buildState // index = number-1
+	// Woodpecker's repository settings.
+	allowDeploy     bool
+	requireApproval string
+	removed         bool // deleted for good: unknown to every route
 }
 
 func (r *repoState) slug() string { return r.owner + "/" + r.name }
@@ -75,6 +98,7 @@ type buildState struct {
 	viaAPI  bool   // created by POST /builds: before=after, no author login
 	stageID []int64
 	stepID  [][]int64 // 1.x step ids, or 0.8 child proc ids
+	wp      wpBuild   // what only Woodpecker shows
 }
 
 // AddBuild adds a build to the repository slug (which must exist) and returns
@@ -160,7 +184,7 @@ func (s *Server) setSpecLocked(r *repoState, b *buildState, spec BuildSpec) {
 	if spec.Started.IsZero() && started(spec.Status) {
 		spec.Started = now
 	}
-	if spec.Finished.IsZero() && spec.Status.Done() {
+	if spec.Finished.IsZero() && spec.Status.Done() && spec.Status != wpCreated {
 		spec.Finished = now
 	}
 	for i := range spec.Stages {
@@ -175,6 +199,9 @@ func (s *Server) setSpecLocked(r *repoState, b *buildState, spec BuildSpec) {
 	}
 	b.spec = spec
 	s.assignIDsLocked(b)
+	if s.dialect == drone.DialectWoodpecker {
+		s.wpChangedLocked(r, b, now)
+	}
 }
 
 // assignIDsLocked keeps the ids of stages and steps already seen and numbers
@@ -213,7 +240,7 @@ func (s *Server) nextStepIDLocked() int64 {
 // started reports whether a thing with this status has begun running.
 func started(st drone.Status) bool {
 	switch st {
-	case drone.StatusPending, drone.StatusBlocked, drone.StatusWaiting, drone.StatusDeclined, "":
+	case drone.StatusPending, drone.StatusBlocked, drone.StatusWaiting, drone.StatusDeclined, wpCanceled, wpCreated, "":
 		return false
 	}
 	return true
@@ -221,6 +248,8 @@ func started(st drone.Status) bool {
 
 func cloneSpec(b BuildSpec) BuildSpec {
 	b.Params = maps.Clone(b.Params)
+	b.ChangedFiles = slices.Clone(b.ChangedFiles)
+	b.Warnings = slices.Clone(b.Warnings)
 	b.Stages = slices.Clone(b.Stages)
 	for i := range b.Stages {
 		b.Stages[i].Steps = slices.Clone(b.Stages[i].Steps)

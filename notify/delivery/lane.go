@@ -66,10 +66,7 @@ func (w *Worker) runLane(dest string, items []Item) {
 		now := w.Now()
 		group := w.group(queue, lim.free(now))
 		msg := merge(group)
-		cost := 1
-		if c, ok := sink.(notify.Coster); ok {
-			cost = c.Cost(msg)
-		}
+		cost := notify.CostOf(sink, msg)
 		if lim.wait(now, cost) > 0 {
 			return // the window is full: the rest waits, in order
 		}

@@ -3,14 +3,13 @@ package delivery
 import (
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/notify"
 )
 
-// Window is a sliding-window rate limit: at most N sends in any Per.
-// A zero N means unlimited.
-type Window struct {
-	N   int
-	Per time.Duration
-}
+// Window is a sliding-window rate limit: at most N sends in any Per, as
+// a sink declares it (notify.RateLimited) or bot.yaml sets it.
+type Window = notify.Window
 
 // limiter enforces every window of one destination (Feishu, say, allows 5
 // a second and 100 a minute). Unlike a token bucket, a sliding window never

@@ -31,10 +31,12 @@ const (
 
 // Config is one robot sink.
 type Config struct {
-	Name   string
 	URL    string // https://oapi.dingtalk.com/robot/send?access_token=TOKEN
 	Secret string // optional 加签 secret ("SEC…")
 }
+
+// Token is where a robot URL carries its access token.
+var Token = notify.HookToken{Query: "access_token"}
 
 // Sink is a DingTalk custom robot.
 type Sink struct {
@@ -48,30 +50,20 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("dingtalk sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("dingtalk", cfg.URL, Token); err != nil {
+		return nil, err
 	}
-	if u.Query().Get("access_token") == "" {
-		return nil, fmt.Errorf("dingtalk sink %q: url %s has no access_token parameter", cfg.Name, notify.RedactURL(cfg.URL))
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{name: cfg.Name, url: cfg.URL, secret: cfg.Secret, hc: hc, log: log, now: time.Now}, nil
+	return &Sink{name: env.Name, url: cfg.URL, secret: cfg.Secret, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the robot's rate limit: 20 a minute, and DingTalk throttles a
+// Limits is the robot's rate limit: 20 a minute, and DingTalk throttles a
 // robot for 10 minutes once it is exceeded.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Sign is DingTalk's signature for a timestamp in milliseconds:
 // base64(HMAC-SHA256(key=secret, msg=timestamp+"\n"+secret)), not yet

@@ -43,7 +43,7 @@ func msg(alerts ...*notify.Alert) *notify.Message { return &notify.Message{ID: "
 
 func newSink(t *testing.T, url, secret string) *dingtalk.Sink {
 	t.Helper()
-	s, err := dingtalk.New(dingtalk.Config{Name: "team-dingtalk", URL: url, Secret: secret}, &http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := dingtalk.New(dingtalk.Config{URL: url, Secret: secret}, notify.Env{Name: "team-dingtalk", HTTP: &http.Client{Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,8 +229,8 @@ func TestRateLimitThrottlesTenMinutes(t *testing.T) {
 	if err := s.Send(context.Background(), msg(alert(0, ""))); err != nil {
 		t.Fatalf("after the throttle: %v", err)
 	}
-	if n, per := s.Limit(); n != 20 || per != time.Minute {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := s.Limits(); len(l) != 1 || l[0].N != 20 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v", l)
 	}
 }
 
@@ -257,7 +257,7 @@ func TestHangIsAmbiguousAndContextHonoured(t *testing.T) {
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "https://oapi.dingtalk.test/robot/send", "oapi.dingtalk.com/robot/send?access_token=SECRETx", "::"} {
-		_, err := dingtalk.New(dingtalk.Config{Name: "x", URL: u}, nil, nil)
+		_, err := dingtalk.New(dingtalk.Config{URL: u}, notify.Env{Name: "x"})
 		if err == nil {
 			t.Errorf("New(%q) accepted", u)
 		} else if strings.Contains(err.Error(), "SECRET") {

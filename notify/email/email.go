@@ -33,7 +33,6 @@ const DefaultTimeout = 30 * time.Second
 
 // Config is one email sink.
 type Config struct {
-	Name     string
 	Host     string
 	Port     int // default 587 (starttls), 465 (tls), 25 (none)
 	Security Security
@@ -50,14 +49,15 @@ type Config struct {
 
 // Sink mails messages to fixed recipients.
 type Sink struct {
-	cfg Config
-	log *slog.Logger
+	name string
+	cfg  Config
+	log  *slog.Logger
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
-func New(cfg Config, log *slog.Logger) (*Sink, error) {
+func New(cfg Config, env notify.Env) (*Sink, error) {
 	if cfg.Security == "" {
 		cfg.Security = SecurityStartTLS
 	}
@@ -88,7 +88,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		}
 	}
 	if err := errors.Join(problems...); err != nil {
-		return nil, fmt.Errorf("email sink %q: %w", cfg.Name, err)
+		return nil, fmt.Errorf("email sink %q: %w", env.Name, err)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -96,14 +96,11 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	if cfg.LocalName == "" {
 		cfg.LocalName = "localhost"
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{cfg: cfg, log: log}, nil
+	return &Sink{name: env.Name, cfg: cfg, log: env.Logger()}, nil
 }
 
 // Name is the configured name.
-func (s *Sink) Name() string { return s.cfg.Name }
+func (s *Sink) Name() string { return s.name }
 
 // Send mails m within the sink's timeout (or ctx's, if sooner).
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
@@ -115,7 +112,7 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 		if sender.err != nil {
 			err = sender.err
 		}
-		return fmt.Errorf("email sink %q: %w", s.cfg.Name, err)
+		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
 	return nil
 }

@@ -28,12 +28,12 @@ func testMessage() *notify.Message {
 
 func newSink(t *testing.T, cfg Config) *Sink {
 	t.Helper()
-	cfg.Name, cfg.Host = "oncall-mail", "127.0.0.1"
+	cfg.Host = "127.0.0.1"
 	if cfg.From == "" {
 		cfg.From = "Drone Bot <bot@example.com>"
 	}
 	cfg.To = []string{"dev@example.com"}
-	s, err := New(cfg, nil)
+	s, err := New(cfg, notify.Env{Name: "oncall-mail"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,12 +262,12 @@ func TestNewValidates(t *testing.T) {
 		{"bad from", Config{Host: "h", From: "not an address", To: []string{"d@e.f"}}, "from"},
 	}
 	for _, tt := range tests {
-		_, err := New(tt.cfg, nil)
+		_, err := New(tt.cfg, notify.Env{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v", tt.name, err)
 		}
 	}
-	s, err := New(Config{Host: "h", From: "a@b.c", To: []string{"d@e.f"}}, nil)
+	s, err := New(Config{Host: "h", From: "a@b.c", To: []string{"d@e.f"}}, notify.Env{})
 	if err != nil || s.cfg.Port != 587 || s.cfg.Security != SecurityStartTLS || s.cfg.Timeout != DefaultTimeout {
 		t.Errorf("defaults: %+v %v", s, err)
 	}

@@ -35,7 +35,7 @@ type Inline struct {
 func (s *Sink) SendMail(ctx context.Context, m Mail) error {
 	g, err := s.buildMail(m)
 	if err != nil {
-		return fmt.Errorf("email sink %q: %w", s.cfg.Name, err)
+		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
@@ -44,7 +44,7 @@ func (s *Sink) SendMail(ctx context.Context, m Mail) error {
 		if sender.err != nil {
 			err = sender.err
 		}
-		return fmt.Errorf("email sink %q: %w", s.cfg.Name, err)
+		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
 	return nil
 }

@@ -11,9 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -32,19 +30,15 @@ const (
 	FormatPost = "post"
 )
 
-// Window is one sliding-window rate limit: at most N messages in any Per.
-type Window = struct {
-	N   int
-	Per time.Duration
-}
-
 // Config is one bot sink.
 type Config struct {
-	Name   string
 	URL    string // https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN
 	Secret string // optional signing secret
 	Format string // card (default) | post
 }
+
+// Token is where a bot URL carries its token.
+var Token = notify.HookToken{Path: "hook/TOKEN", Name: "hook token"}
 
 // Sink is a Feishu custom bot.
 type Sink struct {
@@ -59,15 +53,10 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("feishu sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
-	}
-	dir, token := pathTail(u.Path)
-	if dir != "hook" || token == "" {
-		return nil, fmt.Errorf("feishu sink %q: url %s does not end in /hook/TOKEN", cfg.Name, notify.RedactURL(cfg.URL))
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("feishu", cfg.URL, Token); err != nil {
+		return nil, err
 	}
 	format := cfg.Format
 	switch format {
@@ -75,36 +64,18 @@ func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
 		format = FormatCard
 	case FormatCard, FormatPost:
 	default:
-		return nil, fmt.Errorf("feishu sink %q: format %q is not card or post", cfg.Name, cfg.Format)
+		return nil, fmt.Errorf("feishu sink %q: format %q is not card or post", env.Name, cfg.Format)
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{name: cfg.Name, url: cfg.URL, secret: cfg.Secret, format: format, hc: hc, log: log, now: time.Now}, nil
-}
-
-// pathTail is the last two segments of a path.
-func pathTail(p string) (dir, last string) {
-	segs := strings.Split(strings.TrimRight(p, "/"), "/")
-	if len(segs) < 2 {
-		return "", ""
-	}
-	return segs[len(segs)-2], segs[len(segs)-1]
+	return &Sink{name: env.Name, url: cfg.URL, secret: cfg.Secret, format: format, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the tighter of Feishu's two limits, 5 a second; Limits has both.
-func (s *Sink) Limit() (n int, per time.Duration) { return 5, time.Second }
-
 // Limits are Feishu's rate limits per bot: 100 a minute and 5 a second
 // (Feishu's custom bot documentation). Both are sliding windows.
-func (s *Sink) Limits() []Window {
-	return []Window{{N: 100, Per: time.Minute}, {N: 5, Per: time.Second}}
+func (s *Sink) Limits() []notify.Window {
+	return []notify.Window{{N: 100, Per: time.Minute}, {N: 5, Per: time.Second}}
 }
 
 // Sign is Feishu's signature for a timestamp in seconds:

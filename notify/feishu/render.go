@@ -1,6 +1,7 @@
 package feishu
 
 import (
+	"github.com/dronebot/dronebot/lang"
 	"strings"
 
 	"github.com/dronebot/dronebot/notify"
@@ -89,10 +90,7 @@ func cardOf(m *notify.Message, limit int) *card {
 		Elements: []element{{Tag: "markdown", Content: md}},
 	}
 	if len(m.Alerts) == 1 && m.Alerts[0].BuildLink != "" {
-		label := "Open build"
-		if m.Language() == "zh" {
-			label = "查看构建"
-		}
+		label := notify.PhrasesFor(m.Language()).OpenBuild
 		c.Elements = append(c.Elements, element{Tag: "action", Actions: []button{{
 			Tag: "button", Text: text{Tag: "plain_text", Content: label}, URL: m.Alerts[0].BuildLink, Type: "primary",
 		}}})
@@ -131,10 +129,10 @@ func postContent(m *notify.Message, limit int) any {
 	for _, l := range lines {
 		paragraphs = append(paragraphs, []postPart{{Tag: "text", Text: l}})
 	}
-	lang := "en_us"
-	if m.Language() == "zh" {
-		lang = "zh_cn"
+	locale := "en_us" // Feishu's post locales
+	if m.Language() == lang.Chinese {
+		locale = "zh_cn"
 	}
 	body := postBody{Title: notify.TruncateBytes(notify.Subject(m), 300, "…"), Content: paragraphs}
-	return map[string]any{"post": map[string]postBody{lang: body}}
+	return map[string]any{"post": map[string]postBody{locale: body}}
 }

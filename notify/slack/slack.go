@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -36,7 +35,6 @@ const (
 
 // Config is one Slack sink: either URL, or Channel with Token.
 type Config struct {
-	Name    string
 	URL     string // incoming webhook, https://hooks.slack.com/services/T…/B…/…
 	Channel string // channel id for chat.postMessage
 	Token   string // bot token (xoxb-…) for chat.postMessage
@@ -56,33 +54,28 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Sink{name: cfg.Name, hc: hc, log: log, now: time.Now}
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	hc := env.Client()
+	s := &Sink{name: env.Name, hc: hc, log: env.Logger(), now: time.Now}
 	switch {
 	case cfg.URL != "" && cfg.Channel != "":
-		return nil, fmt.Errorf("slack sink %q: set url or channel, not both", cfg.Name)
+		return nil, fmt.Errorf("slack sink %q: set url or channel, not both", env.Name)
 	case cfg.URL != "":
-		if !isHTTPURL(cfg.URL) {
-			return nil, fmt.Errorf("slack sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+		if err := env.CheckURL("slack", cfg.URL, notify.HookToken{}); err != nil {
+			return nil, err
 		}
 		s.webhook = cfg.URL
 	case cfg.Channel != "":
 		if cfg.Token == "" {
-			return nil, fmt.Errorf("slack sink %q: channel %s needs a bot token", cfg.Name, cfg.Channel)
+			return nil, fmt.Errorf("slack sink %q: channel %s needs a bot token", env.Name, cfg.Channel)
 		}
 		apiURL := cfg.APIURL
 		if apiURL == "" {
 			apiURL = DefaultAPIURL
 		}
-		if !isHTTPURL(apiURL) {
-			return nil, fmt.Errorf("slack sink %q: api url %s is not an http(s) URL", cfg.Name, notify.RedactURL(apiURL))
+		if notify.CheckHookURL(apiURL, notify.HookToken{}) != nil {
+			return nil, fmt.Errorf("slack sink %q: api url %s is not an http(s) URL", env.Name, notify.RedactURL(apiURL))
 		}
 		if !strings.HasSuffix(apiURL, "/") {
 			apiURL += "/"
@@ -90,21 +83,16 @@ func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
 		s.channel = cfg.Channel
 		s.api = slackapi.New(cfg.Token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(&tracingClient{hc: hc}))
 	default:
-		return nil, fmt.Errorf("slack sink %q: needs url (incoming webhook) or channel and a bot token", cfg.Name)
+		return nil, fmt.Errorf("slack sink %q: needs url (incoming webhook) or channel and a bot token", env.Name)
 	}
 	return s, nil
-}
-
-func isHTTPURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the posting rate, for the delivery stage to honour.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+// Limits is the posting rate, for the delivery stage to honour.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Send renders m and posts it once.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {

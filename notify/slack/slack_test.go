@@ -54,11 +54,11 @@ func newFixture(t *testing.T) *fixture {
 	fake.AddChannel(channel, true)
 	fake.AddChannel(lonely, false)
 	hc := &http.Client{Timeout: 5 * time.Second}
-	wh, err := slack.New(slack.Config{Name: "team-slack", URL: fake.AddWebhook(hookSecret)}, hc, nil)
+	wh, err := slack.New(slack.Config{URL: fake.AddWebhook(hookSecret)}, notify.Env{Name: "team-slack", HTTP: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bot, err := slack.New(slack.Config{Name: "team-bot", Channel: channel, Token: botToken, APIURL: fake.APIURL()}, hc, nil)
+	bot, err := slack.New(slack.Config{Channel: channel, Token: botToken, APIURL: fake.APIURL()}, notify.Env{Name: "team-bot", HTTP: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,19 +225,19 @@ func TestErrorClasses(t *testing.T) {
 		{"webhook 500", false, func(f *fixture) *slack.Sink { f.fake.FailNext(1, 500, "rollup_error"); return nil }, false, 0, "HTTP 500"},
 		{"webhook 429", false, func(f *fixture) *slack.Sink { f.fake.FailNextRateLimited(1, 7*time.Second); return nil }, false, 7 * time.Second, "HTTP 429"},
 		{"webhook unknown", false, func(f *fixture) *slack.Sink {
-			s, _ := slack.New(slack.Config{Name: "x", URL: f.fake.WebhookURL("SECRETgone")}, nil, nil)
+			s, _ := slack.New(slack.Config{URL: f.fake.WebhookURL("SECRETgone")}, notify.Env{Name: "x"})
 			return s
 		}, true, 0, "HTTP 404: no_service"},
 		{"bad token", true, func(f *fixture) *slack.Sink {
-			s, _ := slack.New(slack.Config{Name: "x", Channel: channel, Token: "xoxb-9-SECRETwrong", APIURL: f.fake.APIURL()}, nil, nil)
+			s, _ := slack.New(slack.Config{Channel: channel, Token: "xoxb-9-SECRETwrong", APIURL: f.fake.APIURL()}, notify.Env{Name: "x"})
 			return s
 		}, true, 0, "invalid_auth"},
 		{"unknown channel", true, func(f *fixture) *slack.Sink {
-			s, _ := slack.New(slack.Config{Name: "x", Channel: "C0NONE", Token: botToken, APIURL: f.fake.APIURL()}, nil, nil)
+			s, _ := slack.New(slack.Config{Channel: "C0NONE", Token: botToken, APIURL: f.fake.APIURL()}, notify.Env{Name: "x"})
 			return s
 		}, true, 0, "channel_not_found"},
 		{"not a member", true, func(f *fixture) *slack.Sink {
-			s, _ := slack.New(slack.Config{Name: "x", Channel: lonely, Token: botToken, APIURL: f.fake.APIURL()}, nil, nil)
+			s, _ := slack.New(slack.Config{Channel: lonely, Token: botToken, APIURL: f.fake.APIURL()}, notify.Env{Name: "x"})
 			return s
 		}, true, 0, "not_in_channel"},
 		{"api 429", true, func(f *fixture) *slack.Sink { f.fake.FailNextRateLimited(1, 30*time.Second); return nil }, false, 30 * time.Second, "rate limited"},
@@ -338,8 +338,8 @@ func TestFakeRateWindow(t *testing.T) {
 	if err := f.bot.Send(context.Background(), msg); err != nil {
 		t.Fatalf("after the window slid: %v", err)
 	}
-	if n, per := f.bot.Limit(); n != 1 || per != time.Second {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := f.bot.Limits(); len(l) != 1 || l[0].N != 1 || l[0].Per != time.Second {
+		t.Errorf("Limits = %v", l)
 	}
 }
 
@@ -380,7 +380,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{Channel: "C1"},
 		{Channel: "C1", Token: botToken, APIURL: "::"},
 	} {
-		if _, err := slack.New(cfg, nil, nil); err == nil {
+		if _, err := slack.New(cfg, notify.Env{}); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
 		} else if strings.Contains(err.Error(), leakMarkers) {
 			t.Errorf("secret in %v", err)

@@ -21,12 +21,15 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New returns a sink writing to w.
-func New(name string, w io.Writer) (*Sink, error) {
-	if w == nil {
-		return nil, fmt.Errorf("stdout sink %q: no writer", name)
+// Config is a stdout sink: it has no settings of its own.
+type Config struct{}
+
+// New returns a sink writing to env.Out.
+func New(_ Config, env notify.Env) (*Sink, error) {
+	if env.Out == nil {
+		return nil, fmt.Errorf("stdout sink %q: no writer", env.Name)
 	}
-	return &Sink{name: name, w: w}, nil
+	return &Sink{name: env.Name, w: env.Out}, nil
 }
 
 // Name is the configured name.

@@ -16,7 +16,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 
 func TestSend(t *testing.T) {
 	var buf bytes.Buffer
-	s, err := New("demo", &buf)
+	s, err := New(Config{}, notify.Env{Name: "demo", Out: &buf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestSend(t *testing.T) {
 	if err := s.Send(ctx, m); err == nil {
 		t.Error("cancelled context ignored")
 	}
-	bad, _ := New("bad", failingWriter{})
+	bad, _ := New(Config{}, notify.Env{Name: "bad", Out: failingWriter{}})
 	if err := bad.Send(context.Background(), m); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v", err)
 	}

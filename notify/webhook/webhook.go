@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -19,7 +18,6 @@ const DeliveryHeader = "X-Dronebot-Delivery"
 
 // Config is one webhook sink.
 type Config struct {
-	Name    string
 	URL     string
 	Headers map[string]string // e.g. Authorization; values are never logged
 }
@@ -36,24 +34,17 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook sink %q: url %s is not an http(s) URL", cfg.Name, notify.RedactURL(cfg.URL))
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("webhook", cfg.URL, notify.HookToken{}); err != nil {
+		return nil, err
 	}
 	header := http.Header{}
 	for k, v := range cfg.Headers {
 		header.Set(k, v)
 	}
 	header.Set("User-Agent", "dronebot")
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{name: cfg.Name, url: cfg.URL, header: header, hc: hc, log: log, now: time.Now}, nil
+	return &Sink{name: env.Name, url: cfg.URL, header: header, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
 // Name is the configured name.

@@ -23,8 +23,8 @@ func message() *notify.Message {
 
 func newSink(t *testing.T, url string) *webhook.Sink {
 	t.Helper()
-	s, err := webhook.New(webhook.Config{Name: "audit-hook", URL: url, Headers: map[string]string{"Authorization": "Bearer OPS-SECRET"}},
-		&http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := webhook.New(webhook.Config{URL: url, Headers: map[string]string{"Authorization": "Bearer OPS-SECRET"}},
+		notify.Env{Name: "audit-hook", HTTP: &http.Client{Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestContextCancelled(t *testing.T) {
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "ftp://x/y", "localhost:80"} {
-		if _, err := webhook.New(webhook.Config{URL: u}, nil, nil); err == nil {
+		if _, err := webhook.New(webhook.Config{URL: u}, notify.Env{}); err == nil {
 			t.Errorf("New(%q) accepted", u)
 		}
 	}

@@ -3,9 +3,6 @@ package wecom
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/dronebot/dronebot/notify"
 )
@@ -13,7 +10,6 @@ import (
 // AppSinkConfig is one wecom_app sink: a self-built app sending alerts to
 // members, departments or tags.
 type AppSinkConfig struct {
-	Name    string
 	APIURL  string // default https://qyapi.weixin.qq.com
 	CorpID  string
 	AgentID int
@@ -21,7 +17,6 @@ type AppSinkConfig struct {
 	ToUser  []string
 	ToParty []string
 	ToTag   []string
-	Lang    string // en | zh; "" keeps the message's own
 }
 
 // AppSink sends alerts as WeCom app markdown messages. WeCom app markdown
@@ -36,21 +31,18 @@ type AppSink struct {
 
 var _ notify.Sink = (*AppSink)(nil)
 
-// NewAppSink checks cfg and returns the sink. hc must carry a timeout.
-func NewAppSink(cfg AppSinkConfig, hc *http.Client, log *slog.Logger) (*AppSink, error) {
+// NewAppSink checks cfg and returns the sink.
+func NewAppSink(cfg AppSinkConfig, env notify.Env) (*AppSink, error) {
 	to := Recipients{Users: cfg.ToUser, Parties: cfg.ToParty, Tags: cfg.ToTag}
 	if to.Empty() {
-		return nil, fmt.Errorf("wecom_app sink %q: to_user, to_party or to_tag is required", cfg.Name)
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		return nil, fmt.Errorf("wecom_app sink %q: to_user, to_party or to_tag is required", env.Name)
 	}
 	client, err := NewAppClient(AppConfig{APIURL: cfg.APIURL, CorpID: cfg.CorpID, AgentID: cfg.AgentID, Secret: cfg.Secret},
-		hc, log.With("sink", cfg.Name))
+		env.HTTP, env.Logger().With("sink", env.Name))
 	if err != nil {
-		return nil, fmt.Errorf("wecom_app sink %q: %w", cfg.Name, err)
+		return nil, fmt.Errorf("wecom_app sink %q: %w", env.Name, err)
 	}
-	return &AppSink{name: cfg.Name, lang: cfg.Lang, to: to, client: client}, nil
+	return &AppSink{name: env.Name, lang: env.Lang, to: to, client: client}, nil
 }
 
 // Name is the configured name.
@@ -59,7 +51,9 @@ func (s *AppSink) Name() string { return s.name }
 // Limit is WeCom's 30 messages a minute to one member: every message of
 // this sink goes to all its members, so it is the sink's limit too. WeCom
 // drops the excess silently, so the delivery stage must hold it back.
-func (s *AppSink) Limit() (n int, per time.Duration) { return AppRateLimit, AppRateWindow }
+func (s *AppSink) Limits() []notify.Window {
+	return []notify.Window{{N: AppRateLimit, Per: AppRateWindow}}
+}
 
 // Send renders m as app markdown within 2048 bytes and sends it.
 func (s *AppSink) Send(ctx context.Context, m *notify.Message) error {

@@ -27,14 +27,15 @@ func newAppFake(t *testing.T, users ...string) *wecomtest.AppServer {
 	return fake
 }
 
-func newAppSink(t *testing.T, fake *wecomtest.AppServer, mod func(*wecom.AppSinkConfig)) *wecom.AppSink {
+func newAppSink(t *testing.T, fake *wecomtest.AppServer, mod func(*wecom.AppSinkConfig, *notify.Env)) *wecom.AppSink {
 	t.Helper()
-	cfg := wecom.AppSinkConfig{Name: "wecom-people", APIURL: fake.URL(), CorpID: appCorp, AgentID: appAgent,
+	cfg := wecom.AppSinkConfig{APIURL: fake.URL(), CorpID: appCorp, AgentID: appAgent,
 		Secret: appSecret, ToUser: []string{"zhangsan", "lisi"}, ToParty: []string{"2"}}
+	env := notify.Env{Name: "wecom-people", HTTP: &http.Client{Timeout: 5 * time.Second}}
 	if mod != nil {
-		mod(&cfg)
+		mod(&cfg, &env)
 	}
-	s, err := wecom.NewAppSink(cfg, &http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := wecom.NewAppSink(cfg, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestAppSinkSendsMarkdownKeepingTheTailEnd(t *testing.T) {
 
 func TestAppSinkLang(t *testing.T) {
 	fake := newAppFake(t)
-	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig) { c.Lang = "zh" })
+	s := newAppSink(t, fake, func(_ *wecom.AppSinkConfig, e *notify.Env) { e.Lang = "zh" })
 	if err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{alert(0)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +124,13 @@ func TestAppSinkErrors(t *testing.T) {
 
 func TestAppSinkUnknownUserIsPermanent(t *testing.T) {
 	fake := newAppFake(t, "zhangsan")
-	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig) { c.ToUser, c.ToParty = []string{"nobody"}, nil })
+	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig, _ *notify.Env) { c.ToUser, c.ToParty = []string{"nobody"}, nil })
 	err := s.Send(context.Background(), &notify.Message{Notice: &notify.Notice{Title: "t", Text: "x"}})
 	if !notify.IsPermanent(err) {
 		t.Fatalf("err = %v, want permanent", err)
 	}
 	// One known user among unknown ones: delivered, not an error.
-	s = newAppSink(t, fake, func(c *wecom.AppSinkConfig) { c.ToUser, c.ToParty = []string{"nobody", "zhangsan"}, nil })
+	s = newAppSink(t, fake, func(c *wecom.AppSinkConfig, _ *notify.Env) { c.ToUser, c.ToParty = []string{"nobody", "zhangsan"}, nil })
 	if err := s.Send(context.Background(), &notify.Message{Notice: &notify.Notice{Title: "t", Text: "x"}}); err != nil {
 		t.Fatalf("partly valid recipients: %v", err)
 	}
@@ -145,9 +146,9 @@ func TestAppSinkConfigChecks(t *testing.T) {
 		"bad api url":   func(c *wecom.AppSinkConfig) { c.APIURL = "ftp://x" },
 	}
 	for name, mod := range tests {
-		cfg := wecom.AppSinkConfig{Name: "n", APIURL: fake.URL(), CorpID: appCorp, AgentID: appAgent, Secret: appSecret, ToUser: []string{"z"}}
+		cfg := wecom.AppSinkConfig{APIURL: fake.URL(), CorpID: appCorp, AgentID: appAgent, Secret: appSecret, ToUser: []string{"z"}}
 		mod(&cfg)
-		if _, err := wecom.NewAppSink(cfg, nil, nil); err == nil {
+		if _, err := wecom.NewAppSink(cfg, notify.Env{Name: "n"}); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -155,9 +156,9 @@ func TestAppSinkConfigChecks(t *testing.T) {
 
 func TestAppSinkLimitAndFakeWindow(t *testing.T) {
 	fake := newAppFake(t)
-	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig) { c.ToUser, c.ToParty = []string{"zhangsan"}, nil })
-	if n, per := s.Limit(); n != 30 || per != time.Minute {
-		t.Errorf("Limit = %d/%v, want 30/1m", n, per)
+	s := newAppSink(t, fake, func(c *wecom.AppSinkConfig, _ *notify.Env) { c.ToUser, c.ToParty = []string{"zhangsan"}, nil })
+	if l := s.Limits(); len(l) != 1 || l[0].N != 30 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v, want 30/1m", l)
 	}
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	fake.SetClock(func() time.Time { return now })

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -36,9 +35,11 @@ var ErrMentionNotSent = fmt.Errorf("wecom: alert delivered, mention not sent: %w
 
 // Config is one robot sink.
 type Config struct {
-	Name string // the sink's name in bot.yaml
-	URL  string // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
+	URL string // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
 }
+
+// Token is where a robot URL carries its key.
+var Token = notify.HookToken{Query: "key"}
 
 // Sink is a WeCom group robot.
 type Sink struct {
@@ -51,29 +52,19 @@ type Sink struct {
 
 var _ notify.Sink = (*Sink)(nil)
 
-// New checks cfg and returns the sink. hc must carry a timeout.
-func New(cfg Config, hc *http.Client, log *slog.Logger) (*Sink, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("wecom sink %q: url %s is not a URL", cfg.Name, notify.RedactURL(cfg.URL))
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("wecom", cfg.URL, Token); err != nil {
+		return nil, err
 	}
-	if u.Query().Get("key") == "" {
-		return nil, fmt.Errorf("wecom sink %q: url %s has no key parameter", cfg.Name, notify.RedactURL(cfg.URL))
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sink{name: cfg.Name, url: cfg.URL, hc: hc, log: log, now: time.Now}, nil
+	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
 // Name is the configured name.
 func (s *Sink) Name() string { return s.name }
 
-// Limit is the robot's rate limit, for the delivery stage to honour.
-func (s *Sink) Limit() (n int, per time.Duration) { return RateLimit, RateWindow }
+// Limits is the robot's rate limit, for the delivery stage to honour.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
 // Send posts m, and the mention after it when needed.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
@@ -164,10 +155,7 @@ func (s *Sink) mentionPayload(m *notify.Message) *payload {
 	if len(ids) == 0 {
 		return nil
 	}
-	text := "⬆️ please take a look: "
-	if m.Language() == "zh" {
-		text = "⬆️ 请查看："
-	}
+	text := notify.PhrasesFor(m.Language()).TakeALook
 	for i, b := range builds {
 		if i > 0 {
 			text += ", "

@@ -36,7 +36,7 @@ func alert(lines int) *notify.Alert {
 
 func newSink(t *testing.T, url string) *wecom.Sink {
 	t.Helper()
-	s, err := wecom.New(wecom.Config{Name: "team-wecom", URL: url}, &http.Client{Timeout: 5 * time.Second}, nil)
+	s, err := wecom.New(wecom.Config{URL: url}, notify.Env{Name: "team-wecom", HTTP: &http.Client{Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +207,8 @@ func TestFakeRateWindowSlides(t *testing.T) {
 	if err := s.Send(context.Background(), msg); err == nil {
 		t.Fatal("the window let two through")
 	}
-	if n, per := s.Limit(); n != 20 || per != time.Minute {
-		t.Errorf("Limit = %d/%v", n, per)
+	if l := s.Limits(); len(l) != 1 || l[0].N != 20 || l[0].Per != time.Minute {
+		t.Errorf("Limits = %v", l)
 	}
 }
 
@@ -255,7 +255,7 @@ func TestHangIsAmbiguousAndContextHonoured(t *testing.T) {
 
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "https://qyapi.test/cgi-bin/webhook/send", "::"} {
-		if _, err := wecom.New(wecom.Config{Name: "x", URL: u}, nil, nil); err == nil {
+		if _, err := wecom.New(wecom.Config{URL: u}, notify.Env{Name: "x"}); err == nil {
 			t.Errorf("New(%q) accepted", u)
 		}
 	}
