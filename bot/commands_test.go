@@ -230,8 +230,8 @@ digests:
 		}
 		types = append(types, strings.Split(p.Header.Get("Content-Type"), ";")[0])
 	}
-	if strings.Join(types, ",") != "multipart/alternative,image/png" {
-		t.Errorf("parts %v, want the alternative and the inline chart", types)
+	if strings.Join(types, ",") != "multipart/alternative,image/png,image/png" {
+		t.Errorf("parts %v, want the alternative and the two inline charts", types)
 	}
 }
 

@@ -108,6 +108,14 @@ CREATE TABLE digests (
 		{"who subscribed", `
 ALTER TABLE subscriptions ADD COLUMN subscriber TEXT NOT NULL DEFAULT '';
 `},
+		{"commit titles in the build history, the times the watcher was recording", `
+ALTER TABLE builds ADD COLUMN title TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE watch_spans (
+	start_at INTEGER PRIMARY KEY,
+	end_at   INTEGER NOT NULL
+);
+`},
 	}
 }
 
