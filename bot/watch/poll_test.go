@@ -322,3 +322,40 @@ func greenBuildAt(at time.Time) dronetest.BuildSpec {
 		Stages: []dronetest.StageSpec{{Name: "default", Status: drone.StatusSuccess,
 			Steps: []dronetest.StepSpec{{Name: "test", Status: drone.StatusSuccess, Log: []string{"ok"}}}}}}
 }
+
+// TestPollRecordsTimesOfEveryBuild: whichever way a finished build is
+// found (first sighting from the listing, or a newer one), its history
+// row has the finish time, the duration and the commit title, on both
+// dialects (0.8's feed carries no times).
+func TestPollRecordsTimesOfEveryBuild(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			h := newHarness(t, dialect)
+			h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
+			start := time.Now().Add(-time.Hour).Truncate(time.Second)
+			first := failingBuild()
+			first.Started, first.Finished = start, start.Add(90*time.Second)
+			h.fake.AddBuild("octo/demo", first)
+			w := h.watcher()
+			h.cycle(w)
+			second := successBuild()
+			second.Message = "Fix the thing"
+			second.Started, second.Finished = start.Add(time.Hour), start.Add(time.Hour+4*time.Minute)
+			h.fake.AddBuild("octo/demo", second)
+			h.cycle(w)
+
+			recs := h.history()
+			if len(recs) != 2 {
+				t.Fatalf("history %+v", recs)
+			}
+			for i, want := range []struct {
+				d     time.Duration
+				title string
+			}{{90 * time.Second, "Add the thing"}, {4 * time.Minute, "Fix the thing"}} {
+				if r := recs[i]; r.Duration != want.d || r.Finished.IsZero() || r.Title != want.title {
+					t.Errorf("#%d recorded %+v, want duration %s, title %q", r.Number, r, want.d, want.title)
+				}
+			}
+		})
+	}
+}
