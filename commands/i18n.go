@@ -146,6 +146,7 @@ const (
 	// Subscriptions.
 	msgCannotReceive
 	msgSubscribed
+	msgSubsHeld
 	msgAnd
 	msgEveryBranch
 	msgBranches
@@ -334,8 +335,11 @@ func english() *phrases {
 		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42. /help <command> explains one command.",
 		msgClass:      "Class",
 
-		msgCannotReceive:      "this conversation cannot receive alerts.",
-		msgSubscribed:         "subscribed (#%d): this conversation gets the %s alerts of %s on %s.",
+		msgCannotReceive: "this conversation cannot receive alerts.",
+		msgSubscribed:    "subscribed (#%d): this conversation gets the %s alerts of %s on %s.",
+		msgSubsHeld: "the running dronebot holds the store, so subscriptions cannot be changed from here: " +
+			"send %s in the chat conversation that should get the alerts, " +
+			"or stop the bot first.",
 		msgAnd:                " and ",
 		msgEveryBranch:        "every branch",
 		msgBranches:           "branch %s",
@@ -498,6 +502,7 @@ func chinese() *phrases {
 
 		msgCannotReceive:      "此会话无法接收告警。",
 		msgSubscribed:         "已订阅（#%d）：此会话将接收 %[3]s（%[4]s）的 %[2]s 告警。",
+		msgSubsHeld:           "正在运行的 dronebot 占用着存储，无法在这里修改订阅：请在要接收告警的聊天会话中发送 %s，或先停止机器人。",
 		msgAnd:                " 和 ",
 		msgEveryBranch:        "所有分支",
 		msgBranches:           "分支 %s",
