@@ -57,8 +57,9 @@ func (s *service) run(ctx context.Context) error {
 	}
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
+	go func() { defer wg.Done(); s.watchStore(work) }()
 	go func() { defer wg.Done(); s.worker.Run(work) }()
 	go func() {
 		defer wg.Done()

@@ -144,7 +144,7 @@ func migrate(ctx context.Context, db *sql.DB, target int, now func() time.Time, 
 		if err := applyStep(ctx, db, v, all[v-1], now()); err != nil {
 			return err
 		}
-		log.Info("store schema migrated", "version", v, "step", all[v-1].name)
+		log.Debug("store schema migrated", "version", v, "step", all[v-1].name)
 	}
 	return nil
 }
