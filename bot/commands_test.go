@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
@@ -74,6 +75,58 @@ func TestExec(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestExecAndCheckLeaveNoStoreBehind(t *testing.T) {
+	fake, _ := execWorld(t, "")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "bot.db")
+	path := writeFile(t, "info.yaml", fmt.Sprintf("log: {level: info}\ndrone: {server: %q, token: %q}\nstore: {path: %q}\n",
+		fake.URL, fake.Token, db))
+	for _, args := range [][]string{
+		{"check", "--config", path},
+		{"exec", "--config", path, "/help"},
+		{"exec", "--config", path, "/status octo/demo"},
+	} {
+		code, out, errOut := runMain(t, t.Context(), args...)
+		if code > 1 {
+			t.Fatalf("%q: exit %d\n%s%s", args, code, out, errOut)
+		}
+		if strings.Contains(errOut, "migrated") {
+			t.Errorf("%q printed migration lines:\n%s", args, errOut)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("%q left %v behind; a command that needs no store must not create one", args, entries)
+		}
+	}
+}
+
+func TestExecSubscribeWhileTheBotHoldsTheStore(t *testing.T) {
+	_, path := execWorld(t, "")
+	cfg, _, err := loadTestConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The running bot: it holds the store.
+	st, err := store.Open(t.Context(), cfg.Store.Path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, out, errOut := runMain(t, t.Context(), "exec", "--config", path, "/subscribe octo/demo")
+	want := "the running dronebot holds the store"
+	if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "/subscribe octo/demo") ||
+		strings.Contains(out, "internal error") {
+		t.Errorf("exit %d; stdout %q (want %q and how to subscribe instead); stderr %q", code, out, want, errOut)
+	}
+	// Reading works all the same.
+	if code, out, errOut := runMain(t, t.Context(), "exec", "--config", path, "/subscriptions"); code != 0 {
+		t.Errorf("/subscriptions while the bot runs: exit %d; %q %q", code, out, errOut)
+	}
+}
+
+func loadTestConfig(path string) (*config.Config, *config.Report, error) {
+	return config.Load(path, func(string) (string, bool) { return "", false })
 }
 
 func TestExecWaitFollowsTheBuild(t *testing.T) {
@@ -177,8 +230,8 @@ digests:
 		}
 		types = append(types, strings.Split(p.Header.Get("Content-Type"), ";")[0])
 	}
-	if strings.Join(types, ",") != "multipart/alternative,image/png" {
-		t.Errorf("parts %v, want the alternative and the inline chart", types)
+	if strings.Join(types, ",") != "multipart/alternative,image/png,image/png" {
+		t.Errorf("parts %v, want the alternative and the two inline charts", types)
 	}
 }
 

@@ -18,11 +18,17 @@ import (
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/delivery"
+	"github.com/dronebot/dronebot/notify/dingtalk"
 	"github.com/dronebot/dronebot/notify/dingtalk/dingtalktest"
+	"github.com/dronebot/dronebot/notify/email"
 	"github.com/dronebot/dronebot/notify/email/emailtest"
+	"github.com/dronebot/dronebot/notify/feishu"
 	"github.com/dronebot/dronebot/notify/feishu/feishutest"
+	"github.com/dronebot/dronebot/notify/slack"
 	"github.com/dronebot/dronebot/notify/slack/slacktest"
+	"github.com/dronebot/dronebot/notify/webhook"
 	"github.com/dronebot/dronebot/notify/webhook/webhooktest"
+	"github.com/dronebot/dronebot/notify/wecom"
 	"github.com/dronebot/dronebot/notify/wecom/wecomtest"
 )
 
@@ -64,7 +70,7 @@ func faultySinks(t *testing.T) []faultySink {
 	dingURL := ding.AddRobot("ding-token", "SEC-ding-secret")
 	feiURL := fei.AddBot("fei-token", "fei-secret")
 	return []faultySink{
-		{name: "wecom", sink: &config.Sink{Type: config.SinkWeCom, URL: robot.URL("fault-key")},
+		{name: "wecom", sink: &config.Sink{Type: "wecom", Settings: &wecom.Config{URL: robot.URL("fault-key")}},
 			fail: func(n int) { robot.FailNext(n, 200, 45009) }, hang: func() { robot.HangNext(1) },
 			texts: func() []string {
 				var out []string
@@ -73,7 +79,7 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return out
 			}},
-		{name: "webhook", sink: &config.Sink{Type: config.SinkWebhook, URL: hook.URL()},
+		{name: "webhook", sink: &config.Sink{Type: "webhook", Settings: &webhook.Config{URL: hook.URL()}},
 			fail: func(n int) { hook.AnswerNext(n, http.StatusServiceUnavailable, "", "busy") }, hang: func() { hook.HangNext(1) },
 			texts: func() []string {
 				var out []string
@@ -104,7 +110,7 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return ids
 			}},
-		{name: "slack", sink: &config.Sink{Type: config.SinkSlack, URL: slackURL},
+		{name: "slack", sink: &config.Sink{Type: "slack", Settings: &slack.Config{URL: slackURL}},
 			fail: func(n int) { sl.FailNextRateLimited(n, time.Second) }, hang: func() { sl.HangNext(1) },
 			texts: func() []string {
 				var out []string
@@ -113,7 +119,7 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return out
 			}},
-		{name: "dingtalk", sink: &config.Sink{Type: config.SinkDingTalk, URL: dingURL, Secret: "SEC-ding-secret"},
+		{name: "dingtalk", sink: &config.Sink{Type: "dingtalk", Settings: &dingtalk.Config{URL: dingURL, Secret: "SEC-ding-secret"}},
 			fail: func(n int) { ding.FailNext(n, 502, 0) }, hang: func() { ding.HangNext(1) },
 			texts: func() []string {
 				var out []string
@@ -122,7 +128,7 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return out
 			}},
-		{name: "feishu", sink: &config.Sink{Type: config.SinkFeishu, URL: feiURL, Secret: "fei-secret", Format: "card"},
+		{name: "feishu", sink: &config.Sink{Type: "feishu", Settings: &feishu.Config{URL: feiURL, Secret: "fei-secret", Format: "card"}},
 			fail: func(n int) { fei.FailNext(n, 200, 11232) }, hang: func() { fei.HangNext(1) },
 			texts: func() []string {
 				var out []string
@@ -131,8 +137,8 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return out
 			}},
-		{name: "wecom_app", sink: &config.Sink{Type: config.SinkWeComApp, APIURL: app.URL(), CorpID: "ww-corp", AgentID: 7,
-			Secret: "app-secret-1", ToUser: []string{"zhangsan"}},
+		{name: "wecom_app", sink: &config.Sink{Type: "wecom_app", Settings: &wecom.AppSinkConfig{APIURL: app.URL(), CorpID: "ww-corp", AgentID: 7,
+			Secret: "app-secret-1", ToUser: []string{"zhangsan"}}},
 			fail: func(n int) { app.FailNext(n, 500, 0) },
 			texts: func() []string {
 				var out []string
@@ -141,8 +147,8 @@ func faultySinks(t *testing.T) []faultySink {
 				}
 				return out
 			}},
-		{name: "email", sink: &config.Sink{Type: config.SinkEmail, SMTP: config.SMTP{Host: "127.0.0.1", Port: mail.Port,
-			Security: "none", Timeout: config.Duration(5 * time.Second)}, From: "bot@example.com", To: []string{"dev@example.com"}},
+		{name: "email", sink: &config.Sink{Type: "email", Settings: &email.Config{SMTP: email.SMTP{Host: "127.0.0.1", Port: mail.Port,
+			Security: "none", Timeout: 5 * time.Second}, From: "bot@example.com", To: []string{"dev@example.com"}}},
 			fail: func(n int) { mail.FailNext(n) },
 			texts: func() []string {
 				var out []string
@@ -333,10 +339,10 @@ func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
 	}()
 	hook := webhooktest.NewReceiver()
 	defer hook.Close()
-	mailSink := &config.Sink{Type: config.SinkEmail, SMTP: config.SMTP{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port,
-		Security: "none", Timeout: config.Duration(time.Second)}, From: "bot@example.com", To: []string{"dev@example.com"}}
+	mailSink := &config.Sink{Type: "email", Settings: &email.Config{SMTP: email.SMTP{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port,
+		Security: "none", Timeout: time.Second}, From: "bot@example.com", To: []string{"dev@example.com"}}}
 	r := newRig(t, "mail", mailSink)
-	hookSink, err := buildSink("hook", &config.Sink{Type: config.SinkWebhook, URL: hook.URL()}, http.DefaultClient, io.Discard, slog.New(slog.DiscardHandler))
+	hookSink, err := buildSink("hook", &config.Sink{Type: "webhook", Settings: &webhook.Config{URL: hook.URL()}}, http.DefaultClient, io.Discard, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +379,7 @@ func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
 func TestBurstToOneRobotStaysWithinItsRate(t *testing.T) {
 	robot := wecomtest.NewServer("burst-key")
 	defer robot.Close()
-	r := newRig(t, "robot", &config.Sink{Type: config.SinkWeCom, URL: robot.URL("burst-key")})
+	r := newRig(t, "robot", &config.Sink{Type: "wecom", Settings: &wecom.Config{URL: robot.URL("burst-key")}})
 	builds := r.enqueue(t, "robot", 100)
 	if err := r.worker.Drain(context.Background()); err != nil {
 		t.Fatal(err)

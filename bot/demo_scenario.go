@@ -40,7 +40,7 @@ func playDemo(ctx context.Context, fake *dronetest.Server, pace time.Duration) {
 		return
 	}
 	fake.UpdateBuild("octo/demo", n, func(b *dronetest.BuildSpec) {
-		*b = demoBuild(drone.StatusFailure, "main", "Parse durations in the config", 1)
+		*b = finish(*b, demoBuild(drone.StatusFailure, "main", "Parse durations in the config", 1))
 	})
 	if !sleep() || !sleep() || !sleep() {
 		return
@@ -50,8 +50,15 @@ func playDemo(ctx context.Context, fake *dronetest.Server, pace time.Duration) {
 		return
 	}
 	fake.UpdateBuild("octo/demo", fix, func(b *dronetest.BuildSpec) {
-		*b = demoBuild(drone.StatusSuccess, "main", "Accept day units in durations", 0)
+		*b = finish(*b, demoBuild(drone.StatusSuccess, "main", "Accept day units in durations", 0))
 	})
+}
+
+// finish is the finished version of a running build: it keeps the start
+// time, so the build has a duration.
+func finish(running, done dronetest.BuildSpec) dronetest.BuildSpec {
+	done.Created, done.Started = running.Created, running.Started
+	return done
 }
 
 // demoBuild is a push build with clone, build and test steps. exit is the

@@ -41,7 +41,7 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 		}
 	}
 	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
-		WatchRepos: cfg.Watch.Repos, Now: now, Logger: log.With("part", "digest"),
+		WatchRepos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Now: now, Logger: log.With("part", "digest"),
 		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
 }
 

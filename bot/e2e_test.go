@@ -261,9 +261,10 @@ func TestAlertsEndToEnd(t *testing.T) {
 	if got := bot.metric(`dronebot_alerts_total{outcome="failure"}`); got != 1 {
 		t.Errorf(`dronebot_alerts_total{outcome="failure"} = %v, want 1`, got)
 	}
-	if got := bot.metric(`dronebot_deliveries_total{result="sent",sink="robot"}`); got != 2 {
-		t.Errorf("robot deliveries sent = %v, want 2", got)
-	}
+	// The fake records a message before its answer reaches the worker,
+	// which counts the send only then.
+	sent := func() float64 { return bot.metric(`dronebot_deliveries_total{result="sent",sink="robot"}`) }
+	eventually(t, 10*time.Second, func() bool { return sent() == 2 }, "robot deliveries sent = 2")
 	if code := bot.stop(syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d, want 0\n%s", code, bot.logs())
 	}

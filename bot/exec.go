@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os/user"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dronebot/dronebot/bot/store"
@@ -95,17 +96,78 @@ func execIdentity(as string) (commands.Identity, error) {
 	return commands.Identity{Platform: "cli", ID: name}, nil
 }
 
-// execSubscriptions uses the store when no running bot holds it, read-only
-// when one does (so /subscriptions works but /subscribe says why it cannot),
-// and memory when there is no store yet.
+// execSubscriptions opens the store only when a command first asks for
+// subscriptions, so /help or /status leave no store behind. It uses the
+// store when no running bot holds it, read-only when one does (so
+// /subscriptions works and /subscribe says where to subscribe instead),
+// and memory when there is no store to read.
 func execSubscriptions(ctx context.Context, path string, log *slog.Logger) (commands.Subscriptions, func()) {
-	st, err := store.Open(ctx, path, store.Options{Logger: log})
-	if errors.Is(err, store.ErrLocked) {
-		st, err = store.Open(ctx, path, store.Options{ReadOnly: true, Logger: log})
+	l := &lazySubscriptions{open: func() (commands.Subscriptions, func()) {
+		st, err := store.Open(ctx, path, store.Options{Logger: log})
+		if errors.Is(err, store.ErrLocked) {
+			st, err = store.Open(ctx, path, store.Options{ReadOnly: true, Logger: log})
+			if err == nil {
+				return heldSubscriptions{subscriptionsAdapter{st}}, func() { st.Close() }
+			}
+		}
+		if err != nil {
+			log.Debug("no store for subscriptions; keeping them in memory", "err", err)
+			return commands.NewMemorySubscriptions(), func() {}
+		}
+		return subscriptionsAdapter{st}, func() { st.Close() }
+	}}
+	return l, l.close
+}
+
+// lazySubscriptions opens its Subscriptions at first use.
+type lazySubscriptions struct {
+	once   sync.Once
+	open   func() (commands.Subscriptions, func())
+	subs   commands.Subscriptions
+	closer func()
+}
+
+func (l *lazySubscriptions) get() commands.Subscriptions {
+	l.once.Do(func() { l.subs, l.closer = l.open() })
+	return l.subs
+}
+
+func (l *lazySubscriptions) close() {
+	l.once.Do(func() {}) // never opened: nothing to close, and nothing opens later
+	if l.closer != nil {
+		l.closer()
 	}
-	if err != nil {
-		log.Debug("no store for subscriptions; keeping them in memory", "err", err)
-		return commands.NewMemorySubscriptions(), func() {}
+}
+
+func (l *lazySubscriptions) Subscribe(ctx context.Context, s commands.Subscription) (commands.Subscription, error) {
+	return l.get().Subscribe(ctx, s)
+}
+
+func (l *lazySubscriptions) Unsubscribe(ctx context.Context, c commands.Conversation, repos, branch string) (int, error) {
+	return l.get().Unsubscribe(ctx, c, repos, branch)
+}
+
+func (l *lazySubscriptions) List(ctx context.Context, c commands.Conversation) ([]commands.Subscription, error) {
+	return l.get().List(ctx, c)
+}
+
+// heldSubscriptions is the store a running bot holds, opened read-only:
+// changes are refused with commands.ErrSubscriptionsHeld.
+type heldSubscriptions struct{ subscriptionsAdapter }
+
+func (h heldSubscriptions) Subscribe(ctx context.Context, s commands.Subscription) (commands.Subscription, error) {
+	got, err := h.subscriptionsAdapter.Subscribe(ctx, s)
+	return got, held(err)
+}
+
+func (h heldSubscriptions) Unsubscribe(ctx context.Context, c commands.Conversation, repos, branch string) (int, error) {
+	n, err := h.subscriptionsAdapter.Unsubscribe(ctx, c, repos, branch)
+	return n, held(err)
+}
+
+func held(err error) error {
+	if errors.Is(err, store.ErrReadOnly) {
+		return fmt.Errorf("%w: %w", commands.ErrSubscriptionsHeld, err)
 	}
-	return subscriptionsAdapter{st}, func() { st.Close() }
+	return err
 }

@@ -98,8 +98,9 @@ func (s *service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
 // startWorkers runs the watcher, the delivery worker, the digests, the
 // history pruning and Slack's Socket Mode until work ends.
 func (s *service) startWorkers(work context.Context, wg *sync.WaitGroup) {
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
+	go func() { defer wg.Done(); s.watchStore(work) }()
 	go func() { defer wg.Done(); s.worker.Run(work) }()
 	go func() {
 		defer wg.Done()

@@ -46,7 +46,7 @@ func runCommand(ctx context.Context, c *CLI, args []string) int {
 func runService(ctx context.Context, cfg *config.Config, logger *slog.Logger, out io.Writer) error {
 	svc, err := newService(ctx, cfg, logger, serviceDeps{Out: out})
 	if err != nil {
-		return err
+		return fmt.Errorf("not starting: %w", err)
 	}
 	return svc.run(ctx)
 }

@@ -35,6 +35,9 @@ type serviceDeps struct {
 	// OnListen is told the addresses the servers listen on (":0" picks a
 	// free port).
 	OnListen func(public, admin net.Addr)
+	// StorePing and StoreCheck are how often the store is pinged and
+	// checked whole while the bot runs (defaultStorePing, defaultStoreCheck).
+	StorePing, StoreCheck time.Duration
 }
 
 // service is the running bot: the HTTP routes, the watcher, the outbox
@@ -61,6 +64,7 @@ type service struct {
 	// conversations are the sinks of chats that subscribed to alerts.
 	conversations *conversationSinks
 	ready         atomic.Bool
+	storeHealth   storeHealth
 }
 
 // newService opens the store and builds every part; nothing runs yet.
@@ -74,6 +78,12 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 	if deps.Out == nil {
 		deps.Out = io.Discard
 	}
+	if deps.StorePing <= 0 {
+		deps.StorePing = defaultStorePing
+	}
+	if deps.StoreCheck <= 0 {
+		deps.StoreCheck = defaultStoreCheck
+	}
 	s := &service{cfg: cfg, deps: deps, log: log, metrics: newMetrics(), watching: make(chan struct{})}
 
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Now: deps.Now, Logger: log})
@@ -81,6 +91,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		return nil, err
 	}
 	s.store = st
+	s.storeHealth.checked = time.Now() // Open checked its integrity
 	s.metrics.outboxGauges(st.OutboxStats, deps.Now)
 	s.drone, err = drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
 		Timeout: cfg.Drone.Timeout.Std(), LogTimeout: cfg.Drone.LogTimeout.Std(), CAFile: cfg.Drone.CAFile,
@@ -299,8 +310,8 @@ func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
 		return
 	}
-	if err := s.store.Ping(ctx); err != nil {
-		http.Error(w, "not ready: the store does not answer", http.StatusServiceUnavailable)
+	if err := s.checkStore(ctx, false); err != nil {
+		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	io.WriteString(w, "ready\n")

@@ -9,13 +9,7 @@ import (
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/delivery"
-	"github.com/dronebot/dronebot/notify/dingtalk"
-	"github.com/dronebot/dronebot/notify/email"
-	"github.com/dronebot/dronebot/notify/feishu"
-	"github.com/dronebot/dronebot/notify/slack"
-	"github.com/dronebot/dronebot/notify/stdout"
-	"github.com/dronebot/dronebot/notify/webhook"
-	"github.com/dronebot/dronebot/notify/wecom"
+	"github.com/dronebot/dronebot/notify/registry"
 )
 
 // sinkSet is every enabled destination by name, with its rate limits.
@@ -37,13 +31,6 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 		if err != nil {
 			return nil, err
 		}
-		if sc.Template != "" && sc.Type != config.SinkWebhook {
-			tmpl, err := notify.ParseTemplate(sc.Template)
-			if err != nil {
-				return nil, fmt.Errorf("sink %q: %w", name, err)
-			}
-			s = notify.Templated(s, tmpl)
-		}
 		set.sinks[name] = s
 		set.langs[name] = sc.Lang
 		if !sc.Rate.IsZero() {
@@ -55,28 +42,23 @@ func buildSinks(cfg *config.Config, hc *http.Client, out io.Writer, log *slog.Lo
 	return set, nil
 }
 
+// buildSink makes one sink through its type's row of the registry, with its
+// template when it has one.
 func buildSink(name string, sc *config.Sink, hc *http.Client, out io.Writer, log *slog.Logger) (notify.Sink, error) {
-	env := notify.Env{Name: name, Lang: sc.Lang, HTTP: hc, Log: log, Out: out}
-	switch sc.Type {
-	case config.SinkWeCom:
-		return wecom.New(wecom.Config{URL: sc.URL}, env)
-	case config.SinkWebhook:
-		return webhook.New(webhook.Config{URL: sc.URL, Headers: sc.Headers}, env)
-	case config.SinkEmail:
-		return email.New(email.Config{Host: sc.SMTP.Host, Port: sc.SMTP.Port,
-			Security: email.Security(sc.SMTP.Security), Username: sc.SMTP.Username, Password: sc.SMTP.Password,
-			From: sc.From, To: sc.To, Timeout: sc.SMTP.Timeout.Std()}, env)
-	case config.SinkWeComApp:
-		return wecom.NewAppSink(wecom.AppSinkConfig{APIURL: sc.APIURL, CorpID: sc.CorpID, AgentID: sc.AgentID,
-			Secret: sc.Secret, ToUser: sc.ToUser, ToParty: sc.ToParty, ToTag: sc.ToTag}, env)
-	case config.SinkSlack:
-		return slack.New(slack.Config{URL: sc.URL, Channel: sc.Channel, Token: sc.BotToken, APIURL: sc.APIURL}, env)
-	case config.SinkDingTalk:
-		return dingtalk.New(dingtalk.Config{URL: sc.URL, Secret: sc.Secret}, env)
-	case config.SinkFeishu:
-		return feishu.New(feishu.Config{URL: sc.URL, Secret: sc.Secret, Format: sc.Format}, env)
-	case config.SinkStdout:
-		return stdout.New(stdout.Config{}, env)
+	t, ok := registry.Lookup(sc.Type)
+	if !ok || sc.Settings == nil {
+		return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
 	}
-	return nil, fmt.Errorf("sink %q: type %q is not supported by this build", name, sc.Type)
+	s, err := t.New(sc.Settings, notify.Env{Name: name, Lang: sc.Lang, HTTP: hc, Log: log, Out: out})
+	if err != nil {
+		return nil, err
+	}
+	if _, fixed := sc.Settings.(notify.FixedFormat); sc.Template == "" || fixed {
+		return s, nil
+	}
+	tmpl, err := notify.ParseTemplate(sc.Template)
+	if err != nil {
+		return nil, fmt.Errorf("sink %q: %w", name, err)
+	}
+	return notify.Templated(s, tmpl), nil
 }

@@ -2,8 +2,10 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -54,6 +56,7 @@ func parseSubscribe(r *Registry, a Args, req Request) (call, error) {
 // default branch; a glob names many repositories with different defaults,
 // so it defaults to every branch ("*").
 func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Identity, repos, branch, on string) (Reply, error) {
+	typedBranch := branch
 	if !isGlob(repos) && repos != "*" {
 		repo, err := r.deps.Drone.Repo(ctx, repos)
 		if err != nil {
@@ -74,13 +77,23 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Ident
 		By:           by,
 	})
 	if err != nil {
-		return Reply{}, fmt.Errorf("store subscription: %w", err)
+		typed := strings.Join(slices.DeleteFunc([]string{"/subscribe", repos, typedBranch, on}, func(s string) bool { return s == "" }), " ")
+		return Reply{}, heldOr(err, fmt.Errorf("store subscription: %w", err), typed)
 	}
 	p := r.say
 	return Reply{
 		Text:  p.f(msgSubscribed, sub.ID, strings.Join(sub.On, p.f(msgAnd)), repos, branchesText(p, sub.Branches)),
 		Level: Success,
 	}, nil
+}
+
+// heldOr is the sentence for subscriptions another process owns (the
+// command was typed in a terminal while the bot runs), else err.
+func heldOr(cause, err error, typed string) error {
+	if errors.Is(cause, ErrSubscriptionsHeld) {
+		return fail(Error, err, msgSubsHeld, typed)
+	}
+	return err
 }
 
 func branchesText(p *phrases, branches []string) string {
@@ -104,7 +117,8 @@ func parseUnsubscribe(r *Registry, a Args, req Request) (call, error) {
 	return call{repo: repos, run: func(ctx context.Context) (Reply, error) {
 		removed, err := r.deps.Subs.Unsubscribe(ctx, req.Conversation, repos, branch)
 		if err != nil {
-			return Reply{}, fmt.Errorf("remove subscription: %w", err)
+			typed := strings.TrimSpace("/unsubscribe " + repos + " " + branch)
+			return Reply{}, heldOr(err, fmt.Errorf("remove subscription: %w", err), typed)
 		}
 		p, what := r.say, repos
 		if branch != "" {

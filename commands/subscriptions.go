@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"sync"
@@ -26,6 +27,11 @@ type Subscription struct {
 	// conversation only while that person may read it.
 	By Identity
 }
+
+// ErrSubscriptionsHeld is what a Subscriptions answers a change with when
+// another process (the running bot) owns them: the reply says where to
+// subscribe instead.
+var ErrSubscriptionsHeld = errors.New("subscriptions are held by the running dronebot")
 
 // Subscriptions keeps the subscriptions made from chat.
 type Subscriptions interface {

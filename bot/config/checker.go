@@ -26,8 +26,6 @@ const (
 	DefaultMaxAge          = 24 * time.Hour
 	DefaultSlackAPIURL     = "https://slack.com/api/"
 	DefaultWeComAPIURL     = "https://qyapi.weixin.qq.com"
-	DefaultSMTPPort        = 587
-	DefaultSMTPTimeout     = 30 * time.Second
 )
 
 // checker completes and validates a decoded Config, knowing from the decoder
@@ -108,27 +106,6 @@ func (c *checker) applyDefaults() {
 	setString(&cfg.Chat.Slack.APIURL, DefaultSlackAPIURL)
 	setString(&cfg.Chat.WeCom.APIURL, DefaultWeComAPIURL)
 
-	for _, s := range cfg.Sinks {
-		if s == nil {
-			continue
-		}
-		if s.Type == SinkEmail {
-			if s.SMTP.Port == 0 && s.SMTP.Security == SecurityTLS {
-				s.SMTP.Port = 465
-			}
-			if s.SMTP.Port == 0 {
-				s.SMTP.Port = DefaultSMTPPort
-			}
-			if s.SMTP.Security == "" && s.SMTP.Port == 465 {
-				s.SMTP.Security = SecurityTLS
-			}
-			setString(&s.SMTP.Security, SecurityStartTLS)
-			setDuration(&s.SMTP.Timeout, DefaultSMTPTimeout)
-		}
-		if s.Type == SinkFeishu {
-			setString(&s.Format, "card")
-		}
-	}
 	for _, r := range cfg.Routes {
 		if r == nil {
 			continue

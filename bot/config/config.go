@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
+	"github.com/dronebot/dronebot/notify"
 )
 
 // Config is the whole of bot.yaml after defaults.
@@ -139,69 +140,23 @@ type WeCom struct {
 // Enabled reports whether WeCom callbacks are taken.
 func (w *WeCom) Enabled() bool { return !w.Disabled }
 
-// Sink types.
-const (
-	SinkWeCom    = "wecom"
-	SinkWeComApp = "wecom_app"
-	SinkSlack    = "slack"
-	SinkDingTalk = "dingtalk"
-	SinkFeishu   = "feishu"
-	SinkWebhook  = "webhook"
-	SinkEmail    = "email"
-	SinkStdout   = "stdout"
-)
-
-// Sink is a named destination for alerts and digests. Which keys apply
-// depends on Type; Load rejects keys of other types.
+// Sink is a named destination for alerts and digests. It holds the keys
+// every type takes; the rest of its entry is decoded into the Config of its
+// type's package (notify/registry lists them), which refuses keys it lacks.
 type Sink struct {
 	Name string `yaml:"-"`
 	Type string `yaml:"type"`
 
-	URL     string            `yaml:"url"`     // wecom, slack (incoming webhook), dingtalk, feishu, webhook
-	Secret  string            `yaml:"secret"`  // dingtalk, feishu: signing; wecom_app: app secret
-	Format  string            `yaml:"format"`  // feishu: card | post
-	Headers map[string]string `yaml:"headers"` // webhook
-	Channel string            `yaml:"channel"` // slack: post with chat.slack.bot_token
+	Template string `yaml:"template"` // a text/template file, absolute after Load
+	Rate     Rate   `yaml:"rate"`     // sliding-window limit
+	Lang     string `yaml:"lang"`     // en | zh, overrides the top-level lang
 
-	// wecom_app: recipients, and credentials filled from chat.wecom when empty.
-	ToUser  []string `yaml:"to_user"`
-	ToParty []string `yaml:"to_party"`
-	ToTag   []string `yaml:"to_tag"`
-	AgentID int      `yaml:"agent_id"`
-	CorpID  string   `yaml:"corp_id"`
-	// APIURL is the platform API for wecom_app and slack channel sinks,
-	// filled from chat.wecom.api_url / chat.slack.api_url when empty.
-	APIURL string `yaml:"api_url"`
-	// BotToken is chat.slack.bot_token, copied for slack channel sinks.
-	BotToken string `yaml:"-"`
-
-	SMTP SMTP     `yaml:"smtp"` // email
-	From string   `yaml:"from"` // email
-	To   []string `yaml:"to"`   // email
-
-	Template string `yaml:"template"` // any type: a text/template file, absolute after Load
-	Rate     Rate   `yaml:"rate"`     // any type: sliding-window limit
-	Lang     string `yaml:"lang"`     // any type: en | zh, overrides the top-level lang
+	// Settings is the type's own Config (a *wecom.Config, say), complete
+	// with its defaults after Load; nil when the type is unknown.
+	Settings notify.SinkConfig `yaml:"-"`
 
 	Disabled       bool   `yaml:"-"`
 	DisabledReason string `yaml:"-"`
-}
-
-// SMTP security modes.
-const (
-	SecurityStartTLS = "starttls"
-	SecurityTLS      = "tls"
-	SecurityNone     = "none"
-)
-
-// SMTP is an email sink's mail server.
-type SMTP struct {
-	Host     string   `yaml:"host"`
-	Port     int      `yaml:"port"`
-	Security string   `yaml:"security"` // starttls | tls | none
-	Username string   `yaml:"username"`
-	Password string   `yaml:"password"`
-	Timeout  Duration `yaml:"timeout"` // dial plus each command
 }
 
 // Delivery tunes the outbox.

@@ -6,8 +6,11 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/dronebot/dronebot/notify/registry"
 )
 
 // maxNodes bounds the work of following aliases, so a small file cannot
@@ -28,7 +31,11 @@ type decoder struct {
 	expanded map[string]bool     // path -> its value came through ${...}: never shown
 }
 
-var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+var (
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	durationType        = reflect.TypeFor[time.Duration]()
+	sinkType            = reflect.TypeFor[Sink]()
+)
 
 func (d *decoder) decode(path string, n *yaml.Node, v reflect.Value) {
 	d.nodes++
@@ -56,8 +63,16 @@ func (d *decoder) decode(path string, n *yaml.Node, v reflect.Value) {
 	if n.Kind == yaml.ScalarNode && isNull(n) && v.Kind() != reflect.String {
 		return // "key:" with no value leaves the default
 	}
+	if v.Type() == durationType {
+		// A sink's own Config says time.Duration; read it as a Duration.
+		v = v.Addr().Convert(reflect.TypeFor[*Duration]()).Elem()
+	}
 	if reflect.PointerTo(v.Type()).Implements(textUnmarshalerType) {
 		d.text(path, n, v)
+		return
+	}
+	if v.Type() == sinkType {
+		d.sink(path, n, v)
 		return
 	}
 	switch v.Kind() {
@@ -153,20 +168,79 @@ func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
 	}
 	fields := yamlFields(v.Type())
 	for _, p := range pairs {
-		name := p.key.Value
-		child := joinPath(path, name)
-		idx, known := fields[name]
-		if !known {
-			if path == "" {
-				d.rep.errorf(p.key.Line, "unknown key %q", name)
-			} else {
-				d.rep.errorf(p.key.Line, "unknown key %q in %s", name, displayPath(path))
-			}
-			continue
+		if idx, known := fields[p.key.Value]; known {
+			d.field(path, p, v.Field(idx))
+		} else {
+			d.unknown(path, p)
 		}
-		d.lines[child] = p.key.Line
-		d.decode(child, p.value, v.Field(idx))
 	}
+}
+
+// field decodes one key's value into v.
+func (d *decoder) field(path string, p pair, v reflect.Value) {
+	child := joinPath(path, p.key.Value)
+	d.lines[child] = p.key.Line
+	d.decode(child, p.value, v)
+}
+
+func (d *decoder) unknown(path string, p pair) {
+	if path == "" {
+		d.rep.errorf(p.key.Line, "unknown key %q", p.key.Value)
+	} else {
+		d.rep.errorf(p.key.Line, "unknown key %q in %s", p.key.Value, displayPath(path))
+	}
+}
+
+// sink decodes one entry of sinks: the keys every sink takes into the
+// Sink, the others into a fresh Config of its type. The type goes first,
+// as it decides where the rest go.
+func (d *decoder) sink(path string, n *yaml.Node, v reflect.Value) {
+	pairs, ok := d.pairs(path, n)
+	if !ok {
+		return
+	}
+	s := v.Addr().Interface().(*Sink)
+	common := yamlFields(sinkType)
+	for _, p := range pairs {
+		if p.key.Value == "type" {
+			d.field(path, p, v.Field(common["type"]))
+		}
+	}
+	var own reflect.Value
+	var ownFields map[string]int
+	if t, known := registry.Lookup(s.Type); known {
+		s.Settings = t.NewConfig()
+		own = reflect.ValueOf(s.Settings).Elem()
+		ownFields = yamlFields(own.Type())
+	}
+	for _, p := range pairs {
+		name := p.key.Value
+		idx, isCommon := common[name]
+		ownIdx, isOwn := ownFields[name]
+		switch {
+		case name == "type":
+		case isCommon:
+			d.field(path, p, v.Field(idx))
+		case isOwn:
+			d.field(path, p, own.Field(ownIdx))
+		case !someSinkTakes(name):
+			d.unknown(path, p)
+		case s.Settings != nil:
+			d.rep.errorf(p.key.Line, "%s: not a key of a %s sink", joinPath(path, name), s.Type)
+		}
+		// Left: a key of some type under a missing or unknown type, whose
+		// own error says what is wrong.
+	}
+}
+
+// someSinkTakes reports whether any sink type has the key.
+func someSinkTakes(key string) bool {
+	for _, t := range registry.Types() {
+		if _, ok := yamlFields(reflect.TypeOf(t.NewConfig()).Elem())[key]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *decoder) mapping(path string, n *yaml.Node, v reflect.Value) {

@@ -3,10 +3,17 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dronebot/dronebot/notify"
+	"github.com/dronebot/dronebot/notify/email"
+	"github.com/dronebot/dronebot/notify/feishu"
+	"github.com/dronebot/dronebot/notify/registry"
+	"github.com/dronebot/dronebot/notify/webhook"
 )
 
 // base is the smallest valid configuration; cases append from line 4.
@@ -22,6 +29,20 @@ func mustParse(t *testing.T, text string, env map[string]string) (*Config, *Repo
 		t.Fatalf("Parse: %v", err)
 	}
 	return cfg, rep
+}
+
+// settingsOf is the type's own Config of the sink name.
+func settingsOf[C notify.SinkConfig](t *testing.T, cfg *Config, name string) C {
+	t.Helper()
+	s, ok := cfg.Sinks[name]
+	if !ok {
+		t.Fatalf("no sink %s", name)
+	}
+	c, ok := s.Settings.(C)
+	if !ok {
+		t.Fatalf("sink %s has settings %T", name, s.Settings)
+	}
+	return c
 }
 
 func problemLines(rep *Report) []string {
@@ -61,6 +82,7 @@ digests:
 acl:
   write: ["slack:U1"]
 `, nil)
+	mail, tls := settingsOf[*email.Config](t, cfg, "mail"), settingsOf[*email.Config](t, cfg, "tls")
 	checks := []struct {
 		name      string
 		got, want any
@@ -84,11 +106,11 @@ acl:
 		{"delivery.max_age", cfg.Delivery.MaxAge.Std(), 24 * time.Hour},
 		{"chat.slack.api_url", cfg.Chat.Slack.APIURL, "https://slack.com/api/"},
 		{"chat.wecom.api_url", cfg.Chat.WeCom.APIURL, "https://qyapi.weixin.qq.com"},
-		{"smtp.port", cfg.Sinks["mail"].SMTP.Port, 587},
-		{"smtp.security", cfg.Sinks["mail"].SMTP.Security, "starttls"},
-		{"smtp.timeout", cfg.Sinks["mail"].SMTP.Timeout.Std(), 30 * time.Second},
-		{"tls port", cfg.Sinks["tls"].SMTP.Port, 465},
-		{"feishu format", cfg.Sinks["fs"].Format, "card"},
+		{"smtp.port", mail.SMTP.Port, 587},
+		{"smtp.security", string(mail.SMTP.Security), "starttls"},
+		{"smtp.timeout", mail.SMTP.Timeout, 30 * time.Second},
+		{"tls port", tls.SMTP.Port, 465},
+		{"feishu format", settingsOf[*feishu.Config](t, cfg, "fs").Format, "card"},
 		{"sink name", cfg.Sinks["mail"].Name, "mail"},
 		{"route repos", strings.Join(cfg.Routes[0].Repos, ","), "*"},
 		{"route branches", strings.Join(cfg.Routes[0].Branches, ","), "*"},
@@ -124,7 +146,7 @@ sinks:
 	if len(rep.Problems) != 0 {
 		t.Fatalf("problems: %q", problemLines(rep))
 	}
-	hook := cfg.Sinks["hook"]
+	hook := settingsOf[*webhook.Config](t, cfg, "hook")
 	for _, c := range []struct{ name, got, want string }{
 		{"token", cfg.Drone.Token, secret},
 		{"server default", cfg.Drone.Server, "https://drone.example.com"},
@@ -210,12 +232,11 @@ func TestShippedConfigPassesWithEmptyEnvironment(t *testing.T) {
 	if err := cfg.Runnable(); err == nil || err.Error() != "drone.token is empty: DRONE_TOKEN is not set" {
 		t.Errorf("Runnable() = %v", err)
 	}
-	want := []string{"wecom", "wecom_app", "slack", "dingtalk", "feishu", "webhook", "email", "stdout"}
 	var got []string
 	for _, s := range cfg.Sinks {
 		got = append(got, s.Type)
 	}
-	for _, typ := range want {
+	for _, typ := range registry.Names() {
 		if !slices.Contains(got, typ) {
 			t.Errorf("the shipped bot.yaml has no %s sink", typ)
 		}
@@ -224,12 +245,17 @@ func TestShippedConfigPassesWithEmptyEnvironment(t *testing.T) {
 		t.Errorf("route and digest to disabled sinks must be disabled")
 	}
 
-	// With every variable set, nothing is disabled and run may start.
+	// With every variable the file uses set, nothing is disabled and run may start.
+	text, err := os.ReadFile("../../bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	full := map[string]string{}
-	for _, k := range []string{"DRONE_TOKEN", "DRONE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN",
-		"SLACK_APP_TOKEN", "WECOM_SECRET", "WECOM_CALLBACK_TOKEN", "WECOM_ROBOT_KEY", "DINGTALK_TOKEN",
-		"DINGTALK_SECRET", "FEISHU_TOKEN", "FEISHU_SECRET", "OPS_TOKEN", "SMTP_PASSWORD"} {
-		full[k] = "v-" + k
+	for _, m := range regexp.MustCompile(`\$\{([A-Z0-9_]+)`).FindAllStringSubmatch(string(text), -1) {
+		full[m[1]] = "v-" + m[1]
+	}
+	if len(full) < 14 {
+		t.Fatalf("found only %d variables in bot.yaml", len(full))
 	}
 	full["SLACK_WEBHOOK_URL"] = "https://hooks.slack.com/services/T/B/x"
 	full["WECOM_AES_KEY"] = strings.Repeat("a", 43)
@@ -272,6 +298,30 @@ routes:
 		"watch.interval: the value of sinks.hook.url is not a duration"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("missing %q in:\n%s", want, joined)
+		}
+	}
+}
+
+func TestSecretsOfEverySinkType(t *testing.T) {
+	cfg, rep := mustParse(t, base+`chat:
+  wecom: {corp_id: c, agent_id: 1, secret: app-SECRET9, token: t0k3n-cb, encoding_aes_key: abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ}
+sinks:
+  w: {type: wecom, url: "https://q.example.com/send?key=robot-SECRET1"}
+  a: {type: wecom_app, to_user: [z]}
+  d: {type: dingtalk, url: "https://d.example.com/robot/send?access_token=ding-SECRET2", secret: SEC-ding-SECRET3}
+  f: {type: feishu, url: "https://f.example.com/open-apis/bot/v2/hook/fei-SECRET4", secret: fei-SECRET5}
+  h: {type: webhook, url: "https://h.example.com/x", headers: {Authorization: "Bearer hook-SECRET6"}}
+  m: {type: email, smtp: {host: h, username: u, password: mail-SECRET7}, from: a@b.c, to: [d@e.f]}
+  s: {type: slack, url: "https://hooks.example.com/services/T/B/x?token=slack-SECRET8"}
+`, nil)
+	if rep.HasErrors() {
+		t.Fatalf("problems: %q", problemLines(rep))
+	}
+	got := cfg.Secrets()
+	for _, want := range []string{"robot-SECRET1", "ding-SECRET2", "SEC-ding-SECRET3", "fei-SECRET4", "fei-SECRET5",
+		"Bearer hook-SECRET6", "mail-SECRET7", "slack-SECRET8", "app-SECRET9"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Secrets() lacks %s: %q", want, got)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,21 +50,9 @@ func (c *Config) secretKeys() []secretKey {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		s, key := c.Sinks[name], "sinks."+name+"."
-		add(key+"secret", s.Secret)
-		add(key+"smtp.password", s.SMTP.Password)
-		add(key+"bot_token", s.BotToken)
-		headers := make([]string, 0, len(s.Headers))
-		for h := range s.Headers {
-			headers = append(headers, h)
-		}
-		sort.Strings(headers)
-		for _, h := range headers {
-			add(key+"headers."+h, s.Headers[h])
-		}
-		if u, err := url.Parse(s.URL); err == nil {
-			for _, vs := range u.Query() {
-				add(key+"url", vs...)
+		if s := c.Sinks[name]; s != nil && s.Settings != nil {
+			for _, sec := range s.Settings.Secrets() {
+				add("sinks."+name+"."+sec.Key, sec.Value)
 			}
 		}
 	}

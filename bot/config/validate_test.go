@@ -4,9 +4,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dronebot/dronebot/notify/email"
+	"github.com/dronebot/dronebot/notify/registry"
+	"github.com/dronebot/dronebot/notify/slack"
 )
 
 func TestValidationRules(t *testing.T) {
+	sinkTypes := strings.Join(registry.Names(), ", ")
+	if !strings.HasPrefix(sinkTypes, "wecom, wecom_app, slack, dingtalk, feishu, webhook, email, stdout") {
+		t.Fatalf("sink types %s: the built-in ones are missing or out of order", sinkTypes)
+	}
 	aesKey := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ" // 43 base64 characters, 32 bytes
 	tests := []struct {
 		name string
@@ -38,6 +46,8 @@ func TestValidationRules(t *testing.T) {
 		{"webhook secret unset", base + "watch:\n  mode: webhook\n  webhook_secret: ${HOOK_SECRET}\n", nil,
 			"warning bot.yaml:6: watch.webhook_secret is empty: HOOK_SECRET is not set (run refuses to start until it is set)"},
 		{"webhook secret missing", base + "watch:\n  mode: webhook\n", nil, "error bot.yaml:4: watch.webhook_secret is required"},
+		{"woodpecker has no webhooks", base + "  api: woodpecker\nwatch:\n  mode: webhook\n  webhook_secret: s\n", nil,
+			"error bot.yaml:6: watch.mode: Woodpecker sends no global webhooks; use poll, which reads its feed"},
 		{"log_tail range", base + "watch:\n  log_tail: 5000\n", nil, "error bot.yaml:5: watch.log_tail: must be between 1 and 1000 lines"},
 		{"log_tail type", base + "watch:\n  log_tail: many\n", nil, `error bot.yaml:5: watch.log_tail: must be a whole number (got "many")`},
 		{"bad glob", base + "watch:\n  repos: [\"octo/[\"]\n", nil, `error bot.yaml:5: watch.repos[0]: "octo/[" is not a valid glob pattern`},
@@ -47,11 +57,19 @@ func TestValidationRules(t *testing.T) {
 		{"duplicate key", base + "lang: en\nlang: zh\n", nil, `error bot.yaml:5: the file: key "lang" is written twice`},
 		{"bad variable", base + "lang: ${oops\n", nil, "error bot.yaml:4: lang: unterminated ${ (write $${ for a literal ${)"},
 		{"sink type missing", base + "sinks:\n  x: {url: \"https://a.example.com\"}\n", nil,
-			"error bot.yaml:5: sinks.x: type is required (one of wecom, wecom_app, slack, dingtalk, feishu, webhook, email, stdout)"},
+			"error bot.yaml:5: sinks.x: type is required (one of " + sinkTypes + ")"},
 		{"sink type enum", base + "sinks:\n  x: {type: pager}\n", nil,
-			`error bot.yaml:5: sinks.x.type: "pager" is not one of wecom, wecom_app, slack, dingtalk, feishu, webhook, email, stdout`},
+			`error bot.yaml:5: sinks.x.type: "pager" is not one of ` + sinkTypes},
 		{"key of another type", base + "sinks:\n  x:\n    type: wecom\n    url: https://q.example.com/?key=k\n    channel: C1\n", nil,
 			"error bot.yaml:8: sinks.x.channel: not a key of a wecom sink"},
+		{"key of the type's nested part", base + "sinks:\n  m: {type: email, smtp: {host: h, tls: yes}, from: a@b.c, to: [d@e.f]}\n", nil,
+			`error bot.yaml:5: unknown key "tls" in sinks.m.smtp`},
+		{"duration of a type's own", base + "sinks:\n  m: {type: email, smtp: {host: h, timeout: soon}, from: a@b.c, to: [d@e.f]}\n", nil,
+			`error bot.yaml:5: sinks.m.smtp.timeout: "soon" is not a duration (use Go durations such as 90s, 5m, 2h, or whole days such as 90d)`},
+		{"feishu url of another shape", base + "sinks:\n  f: {type: feishu, url: \"https://f.example.com/open-apis/bot/v2/SECRET1\"}\n", nil,
+			"error bot.yaml:5: sinks.f.url: does not end in /hook/TOKEN"},
+		{"template of a webhook", base + "sinks:\n  h: {type: webhook, url: \"https://h.example.com\", template: x.tmpl}\n", nil,
+			"error bot.yaml:5: sinks.h.template: a webhook sink sends the dronebot.alert/v1 JSON; templates apply to chat and email sinks"},
 		{"sink url missing", base + "sinks:\n  x: {type: webhook}\n", nil, "error bot.yaml:5: sinks.x: a webhook sink needs url"},
 		{"sink url bad", base + "sinks:\n  x: {type: webhook, url: \"not a url\"}\n", nil, "error bot.yaml:5: sinks.x.url: must be an http:// or https:// URL with a host"},
 		{"sink rate", base + "sinks:\n  x: {type: stdout, rate: fast}\n", nil, `error bot.yaml:5: sinks.x.rate: "fast" is not a rate (write COUNT/WINDOW, e.g. 20/1m)`},
@@ -158,8 +176,8 @@ routes:
 	if s := cfg.Sinks["off"]; !s.Disabled || !strings.Contains(s.DisabledReason, "U is not set") {
 		t.Errorf("off: disabled %v reason %q", s.Disabled, s.DisabledReason)
 	}
-	if s := cfg.Sinks["on"]; s.Disabled || s.BotToken != "xoxb-1" || s.APIURL != DefaultSlackAPIURL {
-		t.Errorf("on: %+v", s)
+	if s, on := cfg.Sinks["on"], settingsOf[*slack.Config](t, cfg, "on"); s.Disabled || on.Token != "xoxb-1" || on.APIURL != DefaultSlackAPIURL {
+		t.Errorf("on: %+v %+v", s, on)
 	}
 	if s := cfg.Sinks["app"]; !s.Disabled {
 		t.Errorf("wecom_app without credentials must be disabled")
@@ -257,7 +275,7 @@ digests:
 	if len(rep.Problems) != 0 {
 		t.Fatalf("problems: %q", problemLines(rep))
 	}
-	if b := cfg.Sinks["b"]; b.SMTP.Host != "h" || !slices.Equal(b.To, []string{"x@y.z"}) {
+	if b := settingsOf[*email.Config](t, cfg, "b"); b.SMTP.Host != "h" || !slices.Equal(b.To, []string{"x@y.z"}) {
 		t.Errorf("merged sink b = %+v", b)
 	}
 	if !slices.Equal(cfg.Digests[0].To, []string{"a", "b"}) {

@@ -6,15 +6,16 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"testing"
 	"time"
 )
 
-// countColor counts the pixels of exactly c.
-func countColor(img image.Image, c color.RGBA) int {
+// countColor counts the pixels of exactly c at or below row fromY.
+func countColor(img image.Image, c color.RGBA, fromY int) int {
 	n := 0
 	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
+	for y := max(b.Min.Y, fromY); y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			if color.RGBAModel.Convert(img.At(x, y)) == c {
 				n++
@@ -24,9 +25,11 @@ func countColor(img image.Image, c color.RGBA) int {
 	return n
 }
 
-func decodeChart(t *testing.T, r *Report) image.Image {
+// legendRows is the height of the legend strip at the top, in pixels.
+const legendRows = (6 + legendHeight) * chartDPI / 72
+
+func decodePNG(t *testing.T, data []byte, err error, heightPx int) image.Image {
 	t.Helper()
-	data, err := Chart(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,23 +37,38 @@ func decodeChart(t *testing.T, r *Report) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != 2*ChartWidthPx || b.Dy() != 2*ChartHeightPx {
-		t.Fatalf("size %v, want twice %dx%d", b, ChartWidthPx, ChartHeightPx)
+	if b := img.Bounds(); b.Dx() != 2*ChartWidthPx || b.Dy() != 2*heightPx {
+		t.Fatalf("size %v, want twice %dx%d", b, ChartWidthPx, heightPx)
 	}
 	return img
+}
+
+func decodeChart(t *testing.T, r *Report) image.Image {
+	t.Helper()
+	data, err := Chart(r)
+	return decodePNG(t, data, err, ChartHeightPx)
 }
 
 func TestChartBars(t *testing.T) {
 	sc := newScenario(t)
 	img := decodeChart(t, sc.report())
-	pass, fail := countColor(img, passColor()), countColor(img, failColor())
-	// 6 passes and 5 failures: both bar colours are there, in about that
-	// proportion (bars of one width, heights proportional to the counts).
-	if pass == 0 || fail == 0 {
-		t.Fatalf("pass %d px, fail %d px", pass, fail)
+	pass, fail, other := countColor(img, passColor(), legendRows), countColor(img, failColor(), legendRows), countColor(img, otherColor(), legendRows)
+	// 6 passes, 5 failures, 1 killed, as bars of one width: the areas are
+	// about in that proportion.
+	if pass == 0 || fail == 0 || other == 0 {
+		t.Fatalf("pass %d px, fail %d px, other %d px", pass, fail, other)
 	}
 	if ratio := float64(pass) / float64(fail); ratio < 1.1 || ratio > 1.3 {
 		t.Errorf("pass/fail area %.2f, want about 6/5", ratio)
+	}
+	if ratio := float64(fail) / float64(other); ratio < 4.5 || ratio > 5.5 {
+		t.Errorf("fail/other area %.2f, want about 5", ratio)
+	}
+	// The legend names every colour, whatever the bars show.
+	for _, c := range []color.RGBA{passColor(), failColor(), otherColor()} {
+		if n := countColor(img, c, 0) - countColor(img, c, legendRows); n < 100 {
+			t.Errorf("legend swatch of %v: %d px", c, n)
+		}
 	}
 
 	var green []store.BuildRecord
@@ -59,9 +77,47 @@ func TestChartBars(t *testing.T) {
 			green = append(green, b)
 		}
 	}
-	img = decodeChart(t, Compute(sc.spec, sc.since, sc.until, green, nil, nil))
-	if n := countColor(img, failColor()); n != 0 {
-		t.Errorf("no failures, yet %d red pixels", n)
+	in := sc.input()
+	in.Builds = green
+	img = decodeChart(t, Compute(in))
+	if n := countColor(img, failColor(), legendRows); n != 0 {
+		t.Errorf("no failures, yet %d failure-coloured pixels", n)
+	}
+}
+
+func TestChartColoursDiffer(t *testing.T) {
+	// Okabe–Ito blue and vermillion differ in lightness too, so they stay
+	// apart without hue (luma by ITU-R BT.601).
+	luma := func(c color.RGBA) float64 { return 0.299*float64(c.R) + 0.587*float64(c.G) + 0.114*float64(c.B) }
+	cs := []color.RGBA{passColor(), failColor(), otherColor()}
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			if d := math.Abs(luma(cs[i]) - luma(cs[j])); d < 25 {
+				t.Errorf("colours %v and %v: luma differs by %.0f only", cs[i], cs[j], d)
+			}
+		}
+	}
+}
+
+func TestChartBucketsHourlyUpTo48Hours(t *testing.T) {
+	since := time.Date(2024, 1, 1, 9, 30, 0, 0, time.UTC)
+	spec := Spec{Name: "d", Schedule: "0 0 * * *"}
+	cases := []struct {
+		period  time.Duration
+		hourly  bool
+		buckets int
+	}{
+		{24 * time.Hour, true, 25}, // 09:00 .. 09:00 the next day: the first and last hours are partial
+		{48 * time.Hour, true, 49},
+		{49 * time.Hour, false, 3},
+		{7 * 24 * time.Hour, false, 8},
+	}
+	for _, c := range cases {
+		r := Compute(Input{Spec: spec, Since: since, Until: since.Add(c.period)})
+		if r.Hourly != c.hourly || len(r.Buckets) != c.buckets {
+			t.Errorf("%s: hourly %v, %d buckets; want %v, %d", c.period, r.Hourly, len(r.Buckets), c.hourly, c.buckets)
+		}
+		decodeChart(t, r)
 	}
 }
 
@@ -71,13 +127,34 @@ func TestChartLongAndEmptyPeriods(t *testing.T) {
 	for i := range 90 {
 		builds = append(builds, store.BuildRecord{Repo: "a/b", Number: int64(i), Status: "failure", Finished: since.Add(time.Duration(i) * 24 * time.Hour)})
 	}
-	r := Compute(Spec{Name: "q", Schedule: "0 0 1 * *"}, since, since.Add(90*24*time.Hour), builds, nil, nil)
-	if len(r.Days) != 90 {
-		t.Fatalf("%d days", len(r.Days))
+	r := Compute(Input{Spec: Spec{Name: "q", Schedule: "0 0 1 * *"}, Since: since, Until: since.Add(90 * 24 * time.Hour), Builds: builds})
+	if len(r.Buckets) != 90 || r.Hourly {
+		t.Fatalf("%d buckets, hourly %v", len(r.Buckets), r.Hourly)
 	}
 	decodeChart(t, r)
 	if _, err := Chart(&Report{Name: "none"}); err == nil {
-		t.Fatal("a chart of no days")
+		t.Fatal("a chart of no buckets")
+	}
+	if _, err := DurationChart(&Report{Name: "none"}); err == nil {
+		t.Fatal("a duration chart of no buckets")
+	}
+}
+
+func TestDurationChartLines(t *testing.T) {
+	sc := newScenario(t)
+	r := sc.report()
+	data, err := DurationChart(r)
+	img := decodePNG(t, data, err, DurationHeightPx)
+	p50, p90 := countColor(img, p50Color(), legendRows), countColor(img, p90Color(), legendRows)
+	if p50 == 0 || p90 == 0 {
+		t.Fatalf("p50 %d px, p90 %d px", p50, p90)
+	}
+	// No build has a duration: only the legend is coloured.
+	quiet := Compute(Input{Spec: sc.spec, Since: sc.since, Until: sc.until})
+	data, err = DurationChart(quiet)
+	img = decodePNG(t, data, err, DurationHeightPx)
+	if n := countColor(img, p90Color(), legendRows); n != 0 {
+		t.Errorf("no durations, yet %d p90-coloured pixels", n)
 	}
 }
 
@@ -85,6 +162,9 @@ func BenchmarkChart(b *testing.B) {
 	r := newScenario(b).report()
 	for b.Loop() {
 		if _, err := Chart(r); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := DurationChart(r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -99,7 +179,9 @@ func BenchmarkCompute(b *testing.B) {
 		bd.Repo = bd.Repo + string(rune('a'+i%20))
 		builds = append(builds, bd)
 	}
+	in := sc.input()
+	in.Builds = builds
 	for b.Loop() {
-		Compute(Spec{Name: "d", Schedule: "0 9 * * *", Location: sc.spec.Location}, sc.since, sc.until, builds, sc.lines, nil)
+		Compute(in)
 	}
 }

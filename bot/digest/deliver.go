@@ -10,14 +10,14 @@ import (
 	"github.com/dronebot/dronebot/notify/email"
 )
 
-// Mail is the report as an email: HTML with the chart inline by
+// Mail is the report as an email: HTML with both charts inline by
 // Content-ID, and the plain-text alternative.
 func Mail(r *Report, lang string) (email.Mail, error) {
-	png, err := Chart(r)
+	chart, durations, err := charts(r)
 	if err != nil {
 		return email.Mail{}, err
 	}
-	page, err := RenderHTML(r, lang, "cid:"+ChartName)
+	page, err := RenderHTML(r, lang, Images{Chart: "cid:" + ChartName, Durations: "cid:" + DurationName})
 	if err != nil {
 		return email.Mail{}, err
 	}
@@ -25,18 +25,35 @@ func Mail(r *Report, lang string) (email.Mail, error) {
 		Subject: Subject(r, lang),
 		Text:    RenderText(r, lang),
 		HTML:    page,
-		Inline:  []email.Inline{{Name: ChartName, ContentType: "image/png", Data: png}},
+		Inline: []email.Inline{
+			{Name: ChartName, ContentType: "image/png", Data: chart},
+			{Name: DurationName, ContentType: "image/png", Data: durations},
+		},
 	}, nil
 }
 
-// PreviewHTML is the page with the chart embedded as a data: URL, to open
-// in a browser (a cid: reference only resolves inside a mail).
+// PreviewHTML is the mail's page with the charts embedded as data: URLs,
+// to open in a browser (a cid: reference only resolves inside a mail).
 func PreviewHTML(r *Report, lang string) (string, error) {
-	png, err := Chart(r)
+	chart, durations, err := charts(r)
 	if err != nil {
 		return "", err
 	}
-	return RenderHTML(r, lang, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(png))
+	return RenderHTML(r, lang, Images{Chart: dataURL(chart), Durations: dataURL(durations)})
+}
+
+func charts(r *Report) (chart, durations []byte, err error) {
+	if chart, err = Chart(r); err != nil {
+		return nil, nil, err
+	}
+	if durations, err = DurationChart(r); err != nil {
+		return nil, nil, err
+	}
+	return chart, durations, nil
+}
+
+func dataURL(png []byte) string {
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 }
 
 // MailSender is an email sink (notify/email.Sink).

@@ -85,14 +85,16 @@ func at(t testing.TB, loc *time.Location, s string) time.Time {
 }
 
 // scenario is a scripted history over 2024-05-06 09:00 – 2024-05-08 09:00
-// in Shanghai time, with known passes, failures, durations and one flaky
-// commit. The expected numbers are worked out by hand in report_test.go.
+// in Shanghai time, and the 48 hours before it, with known passes,
+// failures, durations, breaks, fixes and one flaky commit. The expected
+// numbers are worked out by hand in report_test.go.
 type scenario struct {
 	spec         Spec
 	since, until time.Time
 	builds       []store.BuildRecord
 	lines        []store.Line
 	watch        []string
+	droneURL     string
 }
 
 func newScenario(t testing.TB) scenario {
@@ -101,18 +103,27 @@ func newScenario(t testing.TB) scenario {
 	ts := func(s string) time.Time { return at(t, loc, s) }
 	b := func(repo string, n int64, branch, status, commit, step, finished string, d time.Duration) store.BuildRecord {
 		fin := ts(finished)
+		author := "pan"
+		if repo == "octo/web" {
+			author = "li"
+		}
 		return store.BuildRecord{Repo: repo, Number: n, Branch: branch, Event: "push", Status: status, Commit: commit,
-			Author: "pan", FailedStep: step, Started: fin.Add(-d), Finished: fin, Duration: d}
+			Author: author, Title: "Change " + commit, FailedStep: step, Started: fin.Add(-d), Finished: fin, Duration: d}
 	}
 	noDuration := b("octo/api", 14, "main", "error", "c3c3c3c3c3", "", "2024-05-07 10:30", 0)
-	noDuration.Started = time.Time{}
+	noDuration.Started, noDuration.Title = time.Time{}, ""
 	return scenario{
 		spec: Spec{Name: "daily", Schedule: "0 9 * * *", Location: loc,
 			Repos: []string{"octo/*", "secret/*"}, To: []string{"oncall-mail", "team-wecom"}},
-		since: ts("2024-05-06 09:00"),
-		until: ts("2024-05-08 09:00"),
-		watch: []string{"octo/*"},
+		since:    ts("2024-05-06 09:00"),
+		until:    ts("2024-05-08 09:00"),
+		watch:    []string{"octo/*"},
+		droneURL: "https://drone.example.com/",
 		builds: []store.BuildRecord{
+			b("octo/api", 6, "main", "success", "z6", "", "2024-05-04 08:59", time.Minute), // before both periods
+			b("octo/api", 7, "main", "success", "z7", "", "2024-05-05 10:00", 3*time.Minute),
+			b("octo/api", 8, "main", "success", "z8", "", "2024-05-05 12:00", 2*time.Minute),
+			b("octo/docs", 6, "main", "success", "d0", "", "2024-05-05 09:30", 2*time.Minute),
 			b("octo/api", 9, "main", "failure", "z9", "test", "2024-05-06 08:59", time.Minute), // before the period
 			b("octo/api", 10, "main", "success", "a1a1a1a1a1", "", "2024-05-06 10:00", 4*time.Minute),
 			b("octo/api", 11, "main", "failure", "b2b2b2b2b2", "test", "2024-05-06 11:00", 2*time.Minute),
@@ -143,8 +154,11 @@ func (s scenario) store() *memStore {
 	return &memStore{builds: slices.Clone(s.builds), lines: slices.Clone(s.lines)}
 }
 
-func (s scenario) report() *Report {
-	return Compute(s.spec, s.since, s.until, s.builds, s.lines, s.watch)
+func (s scenario) input() Input {
+	return Input{Spec: s.spec, Since: s.since, Until: s.until, Builds: s.builds, Lines: s.lines,
+		WatchGlobs: s.watch, DroneURL: s.droneURL}
 }
+
+func (s scenario) report() *Report { return Compute(s.input()) }
 
 var errBoom = errors.New("boom")

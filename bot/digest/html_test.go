@@ -76,15 +76,16 @@ func cells(table *html.Node) [][]string {
 
 func TestRenderHTML(t *testing.T) {
 	r := newScenario(t).report()
-	page, err := RenderHTML(r, "en", "cid:"+ChartName)
+	page, err := RenderHTML(r, "en", Images{Chart: "cid:" + ChartName, Durations: "cid:" + DurationName})
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := parseHTML(t, page)
 
 	imgs := findAll(doc, "img")
-	if len(imgs) != 1 || attr(imgs[0], "src") != "cid:chart.png" || attr(imgs[0], "alt") == "" {
-		t.Fatalf("img: %d, src %q", len(imgs), attr(imgs[0], "src"))
+	if len(imgs) != 2 || attr(imgs[0], "src") != "cid:chart.png" || attr(imgs[1], "src") != "cid:durations.png" ||
+		attr(imgs[0], "alt") == "" || attr(imgs[1], "alt") == "" {
+		t.Fatalf("%d img elements", len(imgs))
 	}
 	for _, tag := range []string{"script", "link", "style", "iframe"} {
 		if n := len(findAll(doc, tag)); n != 0 {
@@ -98,46 +99,96 @@ func TestRenderHTML(t *testing.T) {
 		t.Errorf("title %q", text(titles[0]))
 	}
 
-	var repoTable, totalsRow []string
-	var repoRows [][]string
+	tables := map[string][][]string{}
 	for _, table := range findAll(doc, "table") {
-		rows := cells(table)
-		if len(rows) > 0 && reflect.DeepEqual(rows[0], []string{"Repository", "Runs", "Failed", "Success", "Median", "P90"}) {
-			repoTable = rows[0]
-			for _, row := range rows[1:] {
-				if len(row) == 6 {
-					repoRows = append(repoRows, row)
-				}
-			}
-		}
-		if len(rows) == 1 && len(rows[0]) == 4 {
-			totalsRow = rows[0]
+		if rows := cells(table); len(rows) > 0 && len(rows[0]) > 0 {
+			tables[rows[0][0]] = rows
 		}
 	}
-	if repoTable == nil {
-		t.Fatal("no repository table")
+	var repoRows [][]string
+	repos := tables["Repository"]
+	if len(repos) == 0 || !reflect.DeepEqual(repos[0], []string{"Repository", "Runs", "Failed", "Killed/other", "Success", "Median", "P90"}) {
+		t.Fatalf("repository table %q", repos)
+	}
+	for _, row := range repos[1:] {
+		if len(row) == 7 {
+			repoRows = append(repoRows, row)
+		}
 	}
 	wantRows := [][]string{
-		{"● octo/api", "7", "4", "33.3%", "2m", "5m"},
-		{"● octo/cli", "0", "0", "–", "–", "–"},
-		{"octo/web", "4", "1", "75.0%", "10m", "12m"},
-		{"octo/docs", "1", "0", "100.0%", "1m30s", "1m30s"},
+		{"● octo/api", "7", "4", "1", "33.3%", "2m", "5m"},
+		{"● octo/cli", "0", "0", "0", "–", "–", "–"},
+		{"octo/web", "4", "1", "0", "75.0%", "10m", "12m"},
+		{"octo/docs", "1", "0", "0", "100.0%", "1m30s", "1m30s"},
 	}
 	if !reflect.DeepEqual(repoRows, wantRows) {
 		t.Errorf("rows\n got %q\nwant %q", repoRows, wantRows)
 	}
-	wantTotals := []string{"12 Runs", "5 Failed", "54.5% Success", "2 Red now"}
-	if !reflect.DeepEqual(totalsRow, wantTotals) {
-		t.Errorf("totals %q, want %q", totalsRow, wantTotals)
+	var cards []string
+	for _, table := range findAll(doc, "table") {
+		if rows := cells(table); len(rows) == 1 && len(rows[0]) == 6 {
+			cards = rows[0]
+		}
 	}
+	wantCards := []string{"12 Runs ▲ +8 vs 4", "5 Failed", "1 Killed/other", "45.5% Failure rate ▲ +20.5 pts vs 25.0%",
+		"4m Median ▲ +2m vs 2m", "2 Red now"}
+	if !reflect.DeepEqual(cards, wantCards) {
+		t.Errorf("cards %q, want %q", cards, wantCards)
+	}
+	wantFailures := [][]string{
+		{"#15", "main", "Change d4d4d4d4d4", "pan", "lint"},
+		{"#14", "main", "c3c3c3c3", "pan", ""},
+		{"#13", "main", "Change c3c3c3c3c3", "pan", "test"},
+		{"#11", "main", "Change b2b2b2b2b2", "pan", "test"},
+	}
+	if got := tables["#15"]; !reflect.DeepEqual(got, wantFailures) {
+		t.Errorf("failed builds of octo/api\n got %q\nwant %q", got, wantFailures)
+	}
+	wantBreaks := [][]string{
+		{"octo/api main", "broken by #9 (pan) at 2024-05-06 08:59", "fixed by #10 (pan) after 1h1m"},
+		{"octo/api main", "broken by #11 (pan) at 2024-05-06 11:00", "fixed by #12 (pan) after 1h"},
+		{"octo/api main", "broken by #13 (pan) at 2024-05-07 10:00", "still red (3 failed)"},
+		{"octo/web main", "broken by #3 (li) at 2024-05-07 16:00", "fixed by #4 (li) after 1h"},
+	}
+	if got := tables["octo/api main"]; !reflect.DeepEqual(got, wantBreaks) {
+		t.Errorf("breaks\n got %q\nwant %q", got, wantBreaks)
+	}
+	all := text(doc)
 	for _, detail := range []string{
+		"Failed builds octo/api ( 4 failed )", "octo/web ( 1 failed )",
 		"red now: main since 2024-05-07 10:00, failing step lint, 3 failures in a row",
 		"fails most: test ×2, lint ×1",
 		"flaky? b2b2b2b2 on main: #11 failed, #12 passed",
+		"Flaky steps octo/api test: 1 failure on 1 commit that then passed",
+		"Slowest pipelines octo/web : median 10m, p90 12m, longest #2 (12m) octo/api : median 2m, p90 5m, longest #12 (5m)",
+		"Time to recovery: median 1h over 3 fixed lines",
 		"Not watched, so builds may be missing: secret/*",
+		"Builds per hour",
 	} {
-		if !strings.Contains(text(doc), detail) {
+		if !strings.Contains(all, detail) {
 			t.Errorf("missing %q", detail)
+		}
+	}
+
+	// Every number of the repository table and every build named links
+	// to Drone.
+	links := map[string]string{}
+	for _, a := range findAll(doc, "a") {
+		links[text(a)+" "+attr(a, "href")] = ""
+	}
+	for _, want := range []string{
+		"12 https://drone.example.com", "2 https://drone.example.com",
+		"octo/api https://drone.example.com/octo/api", "7 https://drone.example.com/octo/api",
+		"4 https://drone.example.com/octo/api/15", "5m https://drone.example.com/octo/api/12",
+		"0 https://drone.example.com/octo/cli", "1m30s https://drone.example.com/octo/docs/7",
+		"#15 https://drone.example.com/octo/api/15", "#3 https://drone.example.com/octo/web/3",
+		"4 failed https://drone.example.com/octo/api",
+		"broken by #9 (pan) at 2024-05-06 08:59 https://drone.example.com/octo/api/9",
+		"fixed by #10 (pan) after 1h1m https://drone.example.com/octo/api/10",
+		"#2 https://drone.example.com/octo/web/2",
+	} {
+		if _, ok := links[want]; !ok {
+			t.Errorf("no link %q", want)
 		}
 	}
 }
@@ -146,8 +197,10 @@ func TestRenderHTMLChineseAndEscaped(t *testing.T) {
 	sc := newScenario(t)
 	evil := store.BuildRecord{Repo: `octo/<script>alert(1)`, Number: 1, Status: "failure", FailedStep: `<img src=x onerror=y>`,
 		Finished: sc.since.Add(time.Hour)}
-	r := Compute(sc.spec, sc.since, sc.until, append(sc.builds, evil), sc.lines, sc.watch)
-	page, err := RenderHTML(r, "zh", "cid:"+ChartName)
+	in := sc.input()
+	in.Builds = append(in.Builds, evil)
+	r := Compute(in)
+	page, err := RenderHTML(r, "zh", Images{Chart: "cid:" + ChartName, Durations: "cid:" + DurationName})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +208,7 @@ func TestRenderHTMLChineseAndEscaped(t *testing.T) {
 	if n := len(findAll(doc, "script")); n != 0 {
 		t.Fatalf("%d script elements", n)
 	}
-	if n := len(findAll(doc, "img")); n != 1 {
+	if n := len(findAll(doc, "img")); n != 2 {
 		t.Fatalf("%d img elements", n)
 	}
 	htmlEl := findAll(doc, "html")[0]
@@ -163,7 +216,7 @@ func TestRenderHTMLChineseAndEscaped(t *testing.T) {
 		t.Errorf("lang %q", attr(htmlEl, "lang"))
 	}
 	all := text(doc)
-	for _, want := range []string{"构建摘要：daily", "仓库", "耗时中位数", "octo/<script>alert(1)", "最常失败的步骤：<img src=x onerror=y> ×1", "绿色：通过，红色：失败"} {
+	for _, want := range []string{"构建摘要：daily", "仓库", "耗时中位数", "octo/<script>alert(1)", "最常失败的步骤：<img src=x onerror=y> ×1", "蓝色（passed）：通过"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing %q", want)
 		}
@@ -175,16 +228,22 @@ func TestPreviewHTMLEmbedsTheChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := attr(findAll(parseHTML(t, page), "img")[0], "src")
-	data, ok := strings.CutPrefix(src, "data:image/png;base64,")
-	if !ok {
-		t.Fatalf("src %.40q", src)
+	imgs := findAll(parseHTML(t, page), "img")
+	if len(imgs) != 2 {
+		t.Fatalf("%d img elements", len(imgs))
 	}
-	raw, err := base64.StdEncoding.DecodeString(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
-		t.Fatal(err)
+	for _, img := range imgs {
+		src := attr(img, "src")
+		data, ok := strings.CutPrefix(src, "data:image/png;base64,")
+		if !ok {
+			t.Fatalf("src %.40q", src)
+		}
+		raw, err := base64.StdEncoding.DecodeString(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

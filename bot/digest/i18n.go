@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/lang"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,33 +18,64 @@ type phrases struct {
 	period        string // %s, %s, %s: from, to, zone
 	totals        string
 	failed        string
+	killed        string
 	other         string
 	success       string
 	median        string
 	p90           string
 	redNow        string
 	redLine       string // %s branch, %s since
+	redBranches   string // %s branches
 	failingStep   string // %s step
 	inARow        string // %d failures in a row
 	failsMost     string
 	flakyCommit   string // %s commit, %s branch, %s failed builds, %d passed build
 	perDay        string
+	perHour       string
 	chartAlt      string
 	chartLegend   string
+	durationAlt   string
+	durationNote  string
 	nothing       string
 	unwatched     string // %s globs
-	more          string // %d more repositories
+	fromDrone     string // %d builds
+	missing       string // %s spans, %s why
+	more          string // %s: n repositories
 	footer        string
 	subject       string // %s name, %d runs, %d failed, %s rate
 	subjectRed    string // %d red lines, appended
 	noRate        string
 	listSeparator string
 	colon         string
+	// the trend
+	trend       string // %s: the length of the period
+	trendRuns   string
+	trendRate   string
+	trendMedian string
+	versus      string // %s previous value
+	points      string // unit of a rate difference
+	noPrevious  string
+	// sections
+	failedBuilds, breaks, flakySteps, slowest, worst string
+	brokeBy                                          string // %s build, %s who
+	fixedBy                                          string // %s build, %s who, %s recovery
+	stillRed                                         string // %d failures
+	brokeBefore                                      string
+	byAuthor                                         string // %s author
+	stepName                                         string // %s step
+	recovery                                         string // %s median, %d lines
+	flakyStep                                        string // %d failures, %d commits
+	slowRepo                                         string // %s median, %s p90; the longest build follows
+	allGreen                                         string
 	// table headers
-	colRepo, colRuns, colFailed, colRate, colMedian, colP90, colRed string
-	colDate, colPassed, colFailedDay                                string
+	colRepo, colRuns, colFailed, colKilled, colRate, colMedian, colP90, colRed string
+	colFailRate, colDate, colHour, colPassed, colFailedDay, colOther           string
+	colBuild, colBranch, colCommit, colAuthor, colStep                         string
 	// singular and plural nouns after a count (the same in Chinese)
 	repoOne, repoMany, runOne, runMany, flakyOne, flakyMany string
+	hourOne, hourMany, dayOne, dayMany, fixedOne, fixedMany string
+	failureOne, failureMany, commitOne, commitMany          string
+	moreOne, moreMany                                       string
 }
 
 // english and chinese are built per call: no shared mutable tables.
@@ -53,33 +86,66 @@ func english() *phrases {
 		period:        "%s – %s (%s)",
 		totals:        "Totals",
 		failed:        "failed",
+		killed:        "killed",
 		other:         "other",
 		success:       "success rate",
 		median:        "median",
 		p90:           "p90",
 		redNow:        "red now",
 		redLine:       "red now: %s since %s",
+		redBranches:   "red now: %s",
 		failingStep:   "failing step %s",
 		inARow:        "%d failures in a row",
 		failsMost:     "fails most",
 		flakyCommit:   "flaky? %s on %s: %s failed, #%d passed",
-		perDay:        "Passed and failed builds per day",
-		chartAlt:      "Chart of passed and failed builds per day",
-		chartLegend:   "green: passed, red: failed",
-		nothing:       "No builds were recorded in this period.",
+		perDay:        "Builds per day",
+		perHour:       "Builds per hour",
+		chartAlt:      "Chart of passed, failed and other builds over the period",
+		chartLegend:   "Blue: passed, orange: failed, grey: killed and other.",
+		durationAlt:   "Chart of the median and p90 build duration over the period",
+		durationNote:  "Build duration: p50 (solid), p90 (dashed).",
+		nothing:       "No builds in this period.",
 		unwatched:     "Not watched, so builds may be missing: %s",
-		more:          "… and %d more repositories",
+		fromDrone:     "%d builds from the times the bot was not watching were read from Drone.",
+		missing:       "Builds may be missing for %s: %s",
+		more:          "… and %s",
 		footer:        "Sent by dronebot.",
 		subject:       "Build digest %s: %d runs, %d failed, %s success",
 		subjectRed:    ", %d red now",
 		noRate:        "–",
 		listSeparator: ", ",
 		colon:         ": ",
-		colRepo:       "Repository", colRuns: "Runs", colFailed: "Failed", colRate: "Success",
-		colMedian: "Median", colP90: "P90", colRed: "Red now",
-		colDate: "Date", colPassed: "Passed", colFailedDay: "Failed",
+		trend:         "Trend vs the %s before",
+		trendRuns:     "runs",
+		trendRate:     "failure rate",
+		trendMedian:   "median",
+		versus:        "vs %s",
+		points:        " pts",
+		noPrevious:    "no builds before",
+		failedBuilds:  "Failed builds",
+		breaks:        "Broken and fixed",
+		flakySteps:    "Flaky steps",
+		slowest:       "Slowest pipelines",
+		worst:         "Worst repositories",
+		brokeBy:       "broken by %[2]s%[3]s at %[1]s",
+		fixedBy:       "fixed by %s%s after %s",
+		stillRed:      "still red (%d failed)",
+		brokeBefore:   "already red before",
+		byAuthor:      " (%s)",
+		stepName:      "step %s",
+		recovery:      "Time to recovery: median %s over %s",
+		flakyStep:     "%s on %s that then passed",
+		slowRepo:      "median %s, p90 %s, longest",
+		allGreen:      "Nothing failed.",
+		colRepo:       "Repository", colRuns: "Runs", colFailed: "Failed", colKilled: "Killed/other", colRate: "Success",
+		colMedian: "Median", colP90: "P90", colRed: "Red now", colFailRate: "Failure rate",
+		colDate: "Date", colHour: "Hour", colPassed: "Passed", colFailedDay: "Failed", colOther: "Other",
+		colBuild: "Build", colBranch: "Branch", colCommit: "Commit", colAuthor: "Author", colStep: "Step",
 		repoOne: "repository", repoMany: "repositories", runOne: "run", runMany: "runs",
 		flakyOne: "flaky candidate", flakyMany: "flaky candidates",
+		hourOne: "hour", hourMany: "hours", dayOne: "day", dayMany: "days", fixedOne: "fixed line", fixedMany: "fixed lines",
+		moreOne: "more repository", moreMany: "more repositories",
+		failureOne: "failure", failureMany: "failures", commitOne: "commit", commitMany: "commits",
 	}
 }
 
@@ -90,33 +156,66 @@ func chinese() *phrases {
 		period:        "%s 至 %s（%s）",
 		totals:        "总计",
 		failed:        "次失败",
+		killed:        "次取消",
 		other:         "次其他",
 		success:       "成功率",
 		median:        "中位数",
 		p90:           "P90",
 		redNow:        "个分支当前失败",
 		redLine:       "当前失败：%s，自 %s 起",
+		redBranches:   "当前失败：%s",
 		failingStep:   "失败步骤 %s",
 		inARow:        "连续失败 %d 次",
 		failsMost:     "最常失败的步骤",
 		flakyCommit:   "疑似不稳定：%s（%s）%s 失败，#%d 通过",
-		perDay:        "每日通过与失败的构建数",
-		chartAlt:      "每日通过与失败的构建数图表",
-		chartLegend:   "绿色：通过，红色：失败",
-		nothing:       "本期没有记录到构建。",
+		perDay:        "每日构建数",
+		perHour:       "每小时构建数",
+		chartAlt:      "本期通过、失败与其他构建数图表",
+		chartLegend:   "蓝色（passed）：通过；橙色（failed）：失败；灰色（killed, other）：取消及其他。",
+		durationAlt:   "本期构建耗时中位数与 P90 图表",
+		durationNote:  "构建耗时：实线 p50，虚线 p90。",
+		nothing:       "本期没有构建。",
 		unwatched:     "以下仓库未被监视，构建记录可能缺失：%s",
-		more:          "……另有 %d 个仓库",
+		fromDrone:     "机器人未在监视期间的 %d 次构建已从 Drone 读取。",
+		missing:       "%s 的构建可能缺失：%s",
+		more:          "……另有 %s",
 		footer:        "由 dronebot 发送。",
 		subject:       "构建摘要 %s：%d 次构建，%d 次失败，成功率 %s",
 		subjectRed:    "，%d 个分支当前失败",
 		noRate:        "–",
 		listSeparator: "，",
 		colon:         "：",
-		colRepo:       "仓库", colRuns: "构建", colFailed: "失败", colRate: "成功率",
-		colMedian: "耗时中位数", colP90: "耗时 P90", colRed: "当前失败",
-		colDate: "日期", colPassed: "通过", colFailedDay: "失败",
+		trend:         "与之前 %s相比",
+		trendRuns:     "构建",
+		trendRate:     "失败率",
+		trendMedian:   "耗时中位数",
+		versus:        "之前 %s",
+		points:        " 个百分点",
+		noPrevious:    "之前没有构建",
+		failedBuilds:  "失败的构建",
+		breaks:        "失败与修复",
+		flakySteps:    "不稳定的步骤",
+		slowest:       "最慢的流水线",
+		worst:         "最差的仓库",
+		brokeBy:       "%[1]s 由 %[2]s%[3]s引入失败",
+		fixedBy:       "由 %s%s修复，用时 %s",
+		stillRed:      "仍失败（%d 次失败）",
+		brokeBefore:   "此前已失败",
+		byAuthor:      "（%s）",
+		stepName:      "步骤 %s",
+		recovery:      "恢复用时：中位数 %s，共 %s",
+		flakyStep:     "%s，涉及 %s随后通过",
+		slowRepo:      "中位数 %s，P90 %s，最长",
+		allGreen:      "没有失败。",
+		colRepo:       "仓库", colRuns: "构建", colFailed: "失败", colKilled: "取消/其他", colRate: "成功率",
+		colMedian: "耗时中位数", colP90: "耗时 P90", colRed: "当前失败", colFailRate: "失败率",
+		colDate: "日期", colHour: "小时", colPassed: "通过", colFailedDay: "失败", colOther: "其他",
+		colBuild: "构建", colBranch: "分支", colCommit: "提交", colAuthor: "作者", colStep: "步骤",
 		repoOne: "个仓库", repoMany: "个仓库", runOne: "次构建", runMany: "次构建",
 		flakyOne: "个疑似不稳定提交", flakyMany: "个疑似不稳定提交",
+		hourOne: "小时", hourMany: "小时", dayOne: "天", dayMany: "天", fixedOne: "个修复的分支", fixedMany: "个修复的分支",
+		moreOne: "个仓库", moreMany: "个仓库",
+		failureOne: "次失败", failureMany: "次失败", commitOne: "个提交", commitMany: "个提交",
 	}
 }
 
@@ -219,6 +318,9 @@ func totalsLine(r *Report, p *phrases, sep string) string {
 		count(t.Runs, p.runOne, p.runMany),
 		fmt.Sprintf("%d %s", t.Failed, p.failed),
 	}
+	if t.Killed > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", t.Killed, p.killed))
+	}
 	if t.Other > 0 {
 		parts = append(parts, fmt.Sprintf("%d %s", t.Other, p.other))
 	}
@@ -252,4 +354,203 @@ func stepsText(steps []StepCount, p *phrases) string {
 
 func flakyText(f Flaky, p *phrases) string {
 	return fmt.Sprintf(p.flakyCommit, shortCommit(f.Commit), f.Branch, buildList(f.Failed), f.Passed)
+}
+
+// Trend marks: up, down, level.
+const (
+	arrowUp   = "▲"
+	arrowDown = "▼"
+	level     = "="
+)
+
+// trendItem is one compared number: the value now, the change with its
+// arrow, and the previous value. Worse says the change is for the worse.
+type trendItem struct {
+	Label, Now, Change, Before string
+	Worse, Better              bool
+}
+
+// trendItems compare runs, failure rate and median duration with the
+// previous period; nil when it had no builds.
+func trendItems(r *Report, p *phrases) []trendItem {
+	now, before := r.Totals, r.Previous
+	if before.Runs == 0 {
+		return nil
+	}
+	runs := trendItem{Label: p.trendRuns, Now: strconv.Itoa(now.Runs), Before: strconv.Itoa(before.Runs),
+		Change: signed(now.Runs-before.Runs, strconv.Itoa(abs(now.Runs-before.Runs)))}
+	items := []trendItem{runs}
+
+	rate := trendItem{Label: p.trendRate, Now: formatPct(now.FailureRate()), Before: formatPct(before.FailureRate())}
+	nr, nok := now.FailureRate()
+	br, bok := before.FailureRate()
+	if nok && bok {
+		diff := roundTenth(nr) - roundTenth(br)
+		rate.Change = signedFloat(diff, fmt.Sprintf("%.1f%s", abs(diff), p.points))
+		rate.Worse, rate.Better = diff > 0, diff < 0
+	}
+	if rate.Now == "" {
+		rate.Now = p.noRate
+	}
+	if rate.Before == "" {
+		rate.Before = p.noRate
+	}
+	items = append(items, rate)
+
+	med := trendItem{Label: p.trendMedian, Now: formatDuration(now.Median, p), Before: formatDuration(before.Median, p)}
+	if now.Median > 0 && before.Median > 0 {
+		diff := now.Median.Round(time.Second) - before.Median.Round(time.Second)
+		med.Change = signedFloat(float64(diff), formatDuration(absDuration(diff), p))
+		med.Worse, med.Better = diff > 0, diff < 0
+	}
+	return append(items, med)
+}
+
+// trendText is one item as "failure rate 45.5% ▲ +12.2 pts vs 33.3%".
+func (t trendItem) text(p *phrases) string {
+	s := t.Label + " " + t.Now
+	if t.Change != "" {
+		s += " " + t.Change
+	}
+	return s + " " + fmt.Sprintf(p.versus, t.Before)
+}
+
+func trendLine(r *Report, p *phrases, sep string) string {
+	items := trendItems(r, p)
+	if items == nil {
+		return p.noPrevious
+	}
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = it.text(p)
+	}
+	return strings.Join(parts, sep)
+}
+
+func signed(diff int, magnitude string) string { return signedFloat(float64(diff), magnitude) }
+
+func signedFloat(diff float64, magnitude string) string {
+	switch {
+	case diff > 0:
+		return arrowUp + " +" + magnitude
+	case diff < 0:
+		return arrowDown + " −" + magnitude
+	}
+	return level
+}
+
+func roundTenth(v float64) float64 { return math.Round(v*10) / 10 }
+
+func abs[T int | float64](v T) T {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func formatPct(pct float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%.1f%%", pct)
+}
+
+// periodLength names a period's length: "48 hours", "7 days".
+func periodLength(d time.Duration, p *phrases) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return count(int(d/(24*time.Hour)), p.dayOne, p.dayMany)
+	}
+	if d%time.Hour == 0 {
+		return count(int(d/time.Hour), p.hourOne, p.hourMany)
+	}
+	return formatDuration(d, p)
+}
+
+func (r *Report) trendTitle(p *phrases) string {
+	return fmt.Sprintf(p.trend, periodLength(r.Until.Sub(r.Since), p))
+}
+
+// recoveryText is the median time to recovery, "" when no line was fixed.
+func recoveryText(t Totals, p *phrases) string {
+	if t.Recoveries == 0 {
+		return ""
+	}
+	return fmt.Sprintf(p.recovery, formatDuration(t.MedianRecovery, p), count(t.Recoveries, p.fixedOne, p.fixedMany))
+}
+
+// who is " (author)" or "".
+func who(author string, p *phrases) string {
+	if author == "" {
+		return ""
+	}
+	return fmt.Sprintf(p.byAuthor, author)
+}
+
+// breakParts are the broke and fixed halves of a Break, without links.
+func breakParts(b Break, loc *time.Location, p *phrases) (broke, fixed string) {
+	if b.Earlier {
+		broke = p.brokeBefore
+	} else {
+		broke = fmt.Sprintf(p.brokeBy, b.Broke.Finished.In(loc).Format(timeLayout), fmt.Sprintf("#%d", b.Broke.Number), who(b.Broke.Author, p))
+	}
+	if b.Fixed == nil {
+		return broke, fmt.Sprintf(p.stillRed, b.Failures)
+	}
+	rec := p.noRate
+	if b.Recovery > 0 {
+		rec = formatDuration(b.Recovery, p)
+	}
+	return broke, fmt.Sprintf(p.fixedBy, fmt.Sprintf("#%d", b.Fixed.Number), who(b.Fixed.Author, p), rec)
+}
+
+// failureText is one failed build in a line: `#15 main "Title" (pan), step lint`.
+func failureText(f BuildRef, p *phrases) string {
+	s := fmt.Sprintf("#%d %s", f.Number, f.Branch)
+	if f.Title != "" {
+		s += " " + strconv.Quote(f.Title)
+	} else if f.Commit != "" {
+		s += " " + shortCommit(f.Commit)
+	}
+	s += who(f.Author, p)
+	if f.Step != "" {
+		s += p.listSeparator + fmt.Sprintf(p.stepName, f.Step)
+	}
+	return s
+}
+
+func flakyStepText(f FlakyStep, p *phrases) string {
+	return f.Repo + " " + f.Step + p.colon + fmt.Sprintf(p.flakyStep,
+		count(f.Count, p.failureOne, p.failureMany), count(f.Commits, p.commitOne, p.commitMany))
+}
+
+func slowText(s Slow, p *phrases) string {
+	return s.Repo + p.colon + fmt.Sprintf(p.slowRepo, formatDuration(s.Median, p), formatDuration(s.P90, p)) +
+		fmt.Sprintf(" #%d (%s)", s.Longest.Number, formatDuration(s.Longest.Duration, p))
+}
+
+// sourcesText are the notes on where builds came from and what may be
+// missing; none when the watcher had it all.
+func sourcesText(r *Report, p *phrases) []string {
+	var out []string
+	if len(r.Unwatched) > 0 {
+		out = append(out, fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
+	}
+	if r.Sources.FromDrone > 0 {
+		out = append(out, fmt.Sprintf(p.fromDrone, r.Sources.FromDrone))
+	}
+	if len(r.Sources.Missing) > 0 {
+		spans := make([]string, len(r.Sources.Missing))
+		for i, sp := range r.Sources.Missing {
+			spans[i] = sp.Start.In(r.Location).Format(timeLayout) + " – " + sp.End.In(r.Location).Format(timeLayout)
+		}
+		out = append(out, fmt.Sprintf(p.missing, strings.Join(spans, ", "), r.Sources.Why))
+	}
+	return out
 }

@@ -58,8 +58,8 @@ func mimeLeaves(t *testing.T, prefix string, header map[string][]string, body io
 func TestDigestEmailArrives(t *testing.T) {
 	sc := newScenario(t)
 	smtpd := emailtest.NewServer(t, emailtest.Options{})
-	sink, err := email.New(email.Config{Host: "127.0.0.1", Port: smtpd.Port,
-		Security: email.SecurityNone, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, notify.Env{Name: "oncall-mail"})
+	sink, err := email.New(email.Config{SMTP: email.SMTP{Host: "127.0.0.1", Port: smtpd.Port,
+		Security: email.SecurityNone}, From: "Drone Bot <bot@example.com>", To: []string{"dev@example.com"}}, notify.Env{Name: "oncall-mail"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,13 +74,14 @@ func TestDigestEmailArrives(t *testing.T) {
 	st := sc.store()
 	st.sent = map[string]time.Time{"daily": sc.since}
 	s := &Scheduler{Digests: []Spec{sc.spec}, Store: st, History: st, WatchRepos: sc.watch, Send: sinks.Send,
-		Now: func() time.Time { return sc.until }}
+		DroneURL: sc.droneURL, Now: func() time.Time { return sc.until }}
 	if err := s.SendNow(context.Background(), "daily"); err != nil {
 		t.Fatal(err)
 	}
 
 	if len(chat) != 1 || !strings.HasPrefix(chat[0], "team-wecom||Build digest: daily|") ||
-		!strings.Contains(chat[0], "- **octo/api**: 7 runs, 4 failed, success rate 33.3%, median 2m, p90 5m") {
+		chat[0] != "team-wecom||Build digest: daily|"+RenderMarkdown(sc.report(), "", MarkdownLimit) ||
+		!strings.Contains(chat[0], "- [**octo/api**](https://drone.example.com/octo/api): 7 runs, 4 failed, success rate 33.3%, red now: main") {
 		t.Fatalf("chat: %q", chat)
 	}
 	var mails [][]byte
@@ -105,7 +106,7 @@ func TestDigestEmailArrives(t *testing.T) {
 	}
 	want := "multipart/related>multipart/alternative>text/plain," +
 		"multipart/related>multipart/alternative>text/html," +
-		"multipart/related>image/png"
+		"multipart/related>image/png,multipart/related>image/png"
 	if got := strings.Join(paths, ","); got != want {
 		t.Fatalf("MIME tree\n got %s\nwant %s", got, want)
 	}
@@ -114,29 +115,36 @@ func TestDigestEmailArrives(t *testing.T) {
 		t.Errorf("text part:\n%s", leaves[0].body)
 	}
 
-	// The HTML's img points at the image part's Content-ID.
+	// Each img of the HTML points at an image part's Content-ID: the
+	// outcome chart, then the duration chart, each a PNG of its size.
 	doc := parseHTML(t, string(leaves[1].body))
 	imgs := findAll(doc, "img")
-	if len(imgs) != 1 {
+	if len(imgs) != 2 {
 		t.Fatalf("%d img elements", len(imgs))
 	}
-	cid := strings.Trim(strings.Join(leaves[2].header["Content-Id"], ""), "<>")
-	if src := attr(imgs[0], "src"); cid == "" || src != "cid:"+cid {
-		t.Fatalf("img src %q, image Content-ID %q", src, cid)
+	for i, height := range []int{ChartHeightPx, DurationHeightPx} {
+		part := leaves[2+i]
+		cid := strings.Trim(strings.Join(part.header["Content-Id"], ""), "<>")
+		if src := attr(imgs[i], "src"); cid == "" || src != "cid:"+cid {
+			t.Fatalf("img %d src %q, image Content-ID %q", i, src, cid)
+		}
+		raw, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(part.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("image part %d is no PNG: %v", i, err)
+		}
+		if img.Bounds().Dx() != 2*ChartWidthPx || img.Bounds().Dy() != 2*height {
+			t.Errorf("image %d: %v", i, img.Bounds())
+		}
 	}
 	if tables := findAll(doc, "table"); len(tables) < 3 {
 		t.Fatalf("%d tables", len(tables))
 	}
-	raw, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(leaves[2].body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("the image part is no PNG: %v", err)
-	}
-	if img.Bounds().Dx() != 2*ChartWidthPx {
-		t.Errorf("image %v", img.Bounds())
+	if a := findAll(doc, "a"); len(a) < 20 || attr(a[0], "href") != "https://drone.example.com" {
+		t.Fatalf("%d links in the mail", len(a))
 	}
 	if got := st.sent["daily"]; !got.Equal(sc.since) {
 		t.Errorf("a manual send moved the schedule to %s", got)
@@ -177,7 +185,8 @@ func TestPreviewWritesTextAndHTML(t *testing.T) {
 	sc := newScenario(t)
 	st := sc.store()
 	st.sent = map[string]time.Time{"daily": sc.since}
-	s := &Scheduler{Digests: []Spec{sc.spec}, Store: st, History: st, WatchRepos: sc.watch, Now: func() time.Time { return sc.until }}
+	s := &Scheduler{Digests: []Spec{sc.spec}, Store: st, History: st, WatchRepos: sc.watch, DroneURL: sc.droneURL,
+		Now: func() time.Time { return sc.until }}
 	var text, page bytes.Buffer
 	if err := s.Preview(context.Background(), "", &text, &page); err != nil {
 		t.Fatal(err)
@@ -186,7 +195,8 @@ func TestPreviewWritesTextAndHTML(t *testing.T) {
 		t.Errorf("text:\n%s", text.String())
 	}
 	img := findAll(parseHTML(t, page.String()), "img")
-	if len(img) != 1 || !strings.HasPrefix(attr(img[0], "src"), "data:image/png;base64,") {
-		t.Fatal("the preview does not embed the chart")
+	if len(img) != 2 || !strings.HasPrefix(attr(img[0], "src"), "data:image/png;base64,") ||
+		!strings.HasPrefix(attr(img[1], "src"), "data:image/png;base64,") {
+		t.Fatal("the preview does not embed the charts")
 	}
 }

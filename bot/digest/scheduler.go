@@ -34,6 +34,8 @@ type Scheduler struct {
 	// WatchRepos are the watcher's repository globs (nil: all), so a
 	// digest can say which of its repositories have no recorded history.
 	WatchRepos []string
+	// DroneURL is the Drone server's address, for links in the digests.
+	DroneURL string
 	// Send delivers one report (Sinks.Send does it for configured sinks).
 	Send func(ctx context.Context, spec Spec, r *Report) error
 	// Now is the clock; default time.Now.
@@ -187,9 +189,11 @@ func (s *Scheduler) buildAndSend(ctx context.Context, spec Spec, since, until ti
 	return s.Send(ctx, spec, r)
 }
 
-// Build makes the report of spec over [since, until) from the history.
+// Build makes the report of spec over [since, until) from the history of
+// that period and the one of the same length before it (for the trend).
 func (s *Scheduler) Build(ctx context.Context, spec Spec, since, until time.Time) (*Report, error) {
-	builds, err := s.History.History(ctx, since, until, spec.repoGlobs())
+	from := since.Add(-until.Sub(since))
+	builds, err := s.History.History(ctx, from, until, spec.repoGlobs())
 	if err != nil {
 		return nil, fmt.Errorf("digest %q: history: %w", spec.Name, err)
 	}
@@ -197,7 +201,8 @@ func (s *Scheduler) Build(ctx context.Context, spec Spec, since, until time.Time
 	if err != nil {
 		return nil, fmt.Errorf("digest %q: lines: %w", spec.Name, err)
 	}
-	return Compute(spec, since, until, builds, lines, s.WatchRepos), nil
+	return Compute(Input{Spec: spec, Since: since, Until: until, Builds: builds, Lines: lines,
+		WatchGlobs: s.WatchRepos, DroneURL: s.DroneURL}), nil
 }
 
 func (s *Scheduler) now() time.Time {

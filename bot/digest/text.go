@@ -10,47 +10,99 @@ import (
 )
 
 // RenderText is the plain-text digest: the email's text part and what the
-// command line prints. The per-day table holds the chart's numbers.
+// command line prints. It holds the whole report, the charts' numbers as
+// a table.
 func RenderText(r *Report, lang string) string {
 	p := phrasesFor(lang)
 	var b strings.Builder
 	fmt.Fprintf(&b, p.title+"\n%s\n\n", r.Name, r.periodText(p))
 	fmt.Fprintf(&b, "%s%s%s\n", p.totals, p.colon, totalsLine(r, p, ""))
-	if len(r.Unwatched) > 0 {
-		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
+	fmt.Fprintf(&b, "%s%s%s\n", r.trendTitle(p), p.colon, trendLine(r, p, p.listSeparator))
+	if s := recoveryText(r.Totals, p); s != "" {
+		fmt.Fprintf(&b, "%s\n", s)
+	}
+	for _, s := range sourcesText(r, p) {
+		fmt.Fprintf(&b, "%s\n", s)
 	}
 	if len(r.Repos) == 0 {
 		fmt.Fprintf(&b, "\n%s\n", p.nothing)
 		return b.String()
 	}
 
-	rows := [][]string{{p.colRepo, p.colRuns, p.colFailed, p.colRate, p.colMedian, p.colP90}}
+	rows := [][]string{{p.colRepo, p.colRuns, p.colFailed, p.colKilled, p.colRate, p.colMedian, p.colP90}}
 	for _, rs := range r.Repos {
-		rows = append(rows, []string{rs.Repo, strconv.Itoa(rs.Runs), strconv.Itoa(rs.Failed),
+		rows = append(rows, []string{rs.Repo, strconv.Itoa(rs.Runs), strconv.Itoa(rs.Failed), strconv.Itoa(rs.Killed + rs.Other),
 			formatRate(rs.Counts, p), formatDuration(rs.Median, p), formatDuration(rs.P90, p)})
 	}
 	b.WriteString("\n")
 	writeTable(&b, rows)
 
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", title)
+		for _, l := range lines {
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+	}
+	var failures, breaks []string
 	for _, rs := range r.Repos {
-		details := repoDetails(rs, r, p)
-		if len(details) == 0 {
-			continue
+		if len(rs.Failures) > 0 {
+			failures = append(failures, fmt.Sprintf("%s (%d)", rs.Repo, len(rs.Failures)))
+			for _, f := range rs.Failures {
+				failures = append(failures, "  - "+withURL(failureText(f, p), f.Link))
+			}
 		}
-		fmt.Fprintf(&b, "\n%s\n", rs.Repo)
-		for _, d := range details {
-			fmt.Fprintf(&b, "  - %s\n", d)
+		for _, br := range rs.Breaks {
+			broke, fixed := breakParts(br, r.Location, p)
+			breaks = append(breaks, "  - "+rs.Repo+" "+br.Branch+p.colon+broke+p.listSeparator+fixed)
 		}
+	}
+	section(p.failedBuilds, failures)
+	section(p.breaks, breaks)
+	var flaky, slow []string
+	for _, f := range r.FlakySteps {
+		flaky = append(flaky, "  - "+flakyStepText(f, p))
+	}
+	for _, sl := range r.Slowest {
+		slow = append(slow, "  - "+withURL(slowText(sl, p), sl.Longest.Link))
+	}
+	section(p.flakySteps, flaky)
+	section(p.slowest, slow)
+
+	for _, rs := range r.Repos {
+		var lines []string
+		for _, d := range repoDetails(rs, r, p) {
+			lines = append(lines, "  - "+d)
+		}
+		section(withURL(rs.Repo, rs.Link), lines)
 	}
 
-	fmt.Fprintf(&b, "\n%s\n", p.perDay)
-	days := [][]string{{p.colDate, p.colPassed, p.colFailedDay}}
-	for _, d := range r.Days {
-		days = append(days, []string{d.Date.Format(dateLayout), strconv.Itoa(d.Passed), strconv.Itoa(d.Failed)})
+	title, col, layout := p.perDay, p.colDate, dateLayout
+	if r.Hourly {
+		title, col, layout = p.perHour, p.colHour, timeLayout
 	}
-	writeTable(&b, days)
+	table := [][]string{{col, p.colPassed, p.colFailedDay, p.colOther, p.colMedian, p.colP90}}
+	for _, k := range r.Buckets {
+		if r.Hourly && k.Passed+k.Failed+k.Other == 0 {
+			continue // 48 rows of mostly nothing say less than the chart
+		}
+		table = append(table, []string{k.Start.Format(layout), strconv.Itoa(k.Passed), strconv.Itoa(k.Failed),
+			strconv.Itoa(k.Other), formatDuration(k.P50, p), formatDuration(k.P90, p)})
+	}
+	fmt.Fprintf(&b, "\n%s\n", title)
+	writeTable(&b, table)
 	fmt.Fprintf(&b, "\n%s\n", p.footer)
 	return b.String()
+}
+
+// withURL is s followed by the link in angle brackets, for plain text.
+func withURL(s, link string) string {
+	if link == "" {
+		return s
+	}
+	return s + " <" + link + ">"
 }
 
 // repoDetails are the lines under a repository: red lines, the steps that
@@ -112,29 +164,49 @@ func displayWidth(s string) int {
 // (WeCom app messages, 2048 bytes) with room for the title.
 const MarkdownLimit = 1800
 
-// RenderMarkdown is the compact chat version of at most limit bytes
-// (0: MarkdownLimit). Repositories that do not fit are counted, not shown;
-// the least bad go first since the list is worst first.
+// maxChatRepos is how many of the worst repositories a chat digest names.
+const maxChatRepos = 5
+
+// RenderMarkdown is the chat version of at most limit bytes (0:
+// MarkdownLimit): the headline numbers with their trend and the worst
+// repositories, with links to Drone; the mail has the rest. Repositories
+// that do not fit are counted, not shown.
 func RenderMarkdown(r *Report, lang string, limit int) string {
 	if limit <= 0 {
 		limit = MarkdownLimit
 	}
 	p := phrasesFor(lang)
-	head := []string{r.periodText(p), "**" + p.totals + "**" + p.colon + totalsLine(r, p, " · ")}
-	if len(r.Unwatched) > 0 {
-		head = append(head, fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
+	runs := mdLink(count(r.Totals.Runs, p.runOne, p.runMany), r.DroneURL)
+	head := []string{r.periodText(p),
+		"**" + p.totals + "**" + p.colon + runs + p.listSeparator + headline(r, p),
+		"**" + r.trendTitle(p) + "**" + p.colon + trendLine(r, p, " · ")}
+	if s := recoveryText(r.Totals, p); s != "" {
+		head = append(head, s)
 	}
+	head = append(head, sourcesText(r, p)...)
 	if len(r.Repos) == 0 {
 		head = append(head, p.nothing)
 	}
-	items := make([]string, len(r.Repos))
-	for i, rs := range r.Repos {
-		items[i] = markdownRepo(rs, r, p)
+	var bad []RepoStats
+	for _, rs := range r.Repos {
+		if rs.Failed > 0 || len(rs.Red) > 0 {
+			bad = append(bad, rs)
+		}
 	}
-	for shown := len(items); shown >= 0; shown-- {
+	if len(r.Repos) > 0 && len(bad) == 0 {
+		head = append(head, p.allGreen)
+	}
+	items := make([]string, len(bad))
+	for i, rs := range bad {
+		items[i] = markdownRepo(rs, p)
+	}
+	if len(items) > 0 {
+		head = append(head, "**"+p.worst+"**")
+	}
+	for shown := min(len(items), maxChatRepos); shown >= 0; shown-- {
 		lines := append(append([]string(nil), head...), items[:shown]...)
 		if shown < len(items) {
-			lines = append(lines, fmt.Sprintf(p.more, len(items)-shown))
+			lines = append(lines, fmt.Sprintf(p.more, count(len(items)-shown, p.moreOne, p.moreMany)))
 		}
 		if text := strings.Join(lines, "\n"); len(text) <= limit {
 			return text
@@ -144,18 +216,49 @@ func RenderMarkdown(r *Report, lang string, limit int) string {
 	return notify.TruncateBytes(strings.Join(head, "\n"), limit, "…")
 }
 
-func markdownRepo(rs RepoStats, r *Report, p *phrases) string {
-	s := "- **" + rs.Repo + "**" + p.colon + strings.Join([]string{
+// headline is the totals after the runs: failed, killed, rate, red, flaky.
+func headline(r *Report, p *phrases) string {
+	t := r.Totals
+	parts := []string{fmt.Sprintf("%d %s", t.Failed, p.failed)}
+	if t.Killed > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", t.Killed, p.killed))
+	}
+	parts = append(parts, p.success+" "+formatRate(t.Counts, p), fmt.Sprintf("%d %s", t.Red, p.redNow))
+	if t.Flaky > 0 {
+		parts = append(parts, count(t.Flaky, p.flakyOne, p.flakyMany))
+	}
+	return strings.Join(parts, p.listSeparator)
+}
+
+// markdownRepo is one repository in a chat digest: its numbers, its red
+// lines and its newest failure, linked.
+func markdownRepo(rs RepoStats, p *phrases) string {
+	parts := []string{
 		count(rs.Runs, p.runOne, p.runMany),
 		fmt.Sprintf("%d %s", rs.Failed, p.failed),
 		p.success + " " + formatRate(rs.Counts, p),
-		p.median + " " + formatDuration(rs.Median, p),
-		p.p90 + " " + formatDuration(rs.P90, p),
-	}, p.listSeparator)
-	for _, d := range repoDetails(rs, r, p) {
-		s += "\n  - " + d
+	}
+	s := "- " + mdLink("**"+rs.Repo+"**", rs.Link) + p.colon + strings.Join(parts, p.listSeparator)
+	if len(rs.Red) > 0 {
+		branches := make([]string, len(rs.Red))
+		for i, l := range rs.Red {
+			branches[i] = l.Branch
+		}
+		s += p.listSeparator + fmt.Sprintf(p.redBranches, strings.Join(branches, ", "))
+	}
+	if len(rs.Failures) > 0 {
+		f := rs.Failures[0]
+		s += "\n  - " + mdLink(fmt.Sprintf("#%d", f.Number), f.Link) + strings.TrimPrefix(failureText(f, p), fmt.Sprintf("#%d", f.Number))
 	}
 	return s
+}
+
+// mdLink is [text](link), or text without a link.
+func mdLink(text, link string) string {
+	if link == "" {
+		return text
+	}
+	return "[" + text + "](" + link + ")"
 }
 
 // Notice is the chat version of the report for the digest's chat sinks.

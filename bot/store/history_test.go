@@ -1,8 +1,12 @@
 package store
 
 import (
+	"database/sql"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,7 +17,7 @@ func TestRecordBuildAndHistory(t *testing.T) {
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
 	builds := []BuildRecord{
 		{Repo: "octo/demo", Number: 1, Branch: "main", Event: "push", Status: "success", Started: at(0).Add(-90 * time.Second), Finished: at(0)},
-		{Repo: "octo/demo", Number: 2, Branch: "main", Event: "push", Status: "failure", FailedStep: "test", Commit: "abc1234", Author: "pan", Started: at(1).Add(-time.Minute), Finished: at(1)},
+		{Repo: "octo/demo", Number: 2, Branch: "main", Event: "push", Status: "failure", FailedStep: "test", Commit: "abc1234", Author: "pan", Title: "Parse durations", Started: at(1).Add(-time.Minute), Finished: at(1)},
 		{Repo: "octo/api", Number: 9, Branch: "dev", Event: "pull_request", Status: "success", Finished: at(2), Duration: 3 * time.Minute},
 		{Repo: "acme/site", Number: 5, Branch: "main", Event: "cron", Status: "error", Finished: at(3)},
 		{Repo: "octo/demo", Number: 3, Branch: "main", Event: "push", Status: "success", Finished: at(30)},
@@ -68,9 +72,93 @@ func TestRecordBuildAndHistory(t *testing.T) {
 	want := again
 	want.Duration = time.Minute // derived from Started and Finished
 	if b := got[0]; b.Status != "error" || b.Commit != want.Commit || b.Author != want.Author ||
-		b.FailedStep != want.FailedStep || b.Event != want.Event || b.Branch != want.Branch ||
+		b.FailedStep != want.FailedStep || b.Title != want.Title || b.Event != want.Event || b.Branch != want.Branch ||
 		!b.Started.Equal(want.Started) || !b.Finished.Equal(want.Finished) || b.Duration != want.Duration {
 		t.Fatalf("record = %+v, want %+v", b, want)
+	}
+}
+
+// TestHistoryMigratesInPlace opens a store as the release before the
+// commit titles left it, with history in it: the rows stay, untitled, and
+// new ones keep their titles.
+func TestHistoryMigratesInPlace(t *testing.T) {
+	ctx := testCtx(t)
+	path := filepath.Join(t.TempDir(), "old.db")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(abs, time.Second, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClock(t0)
+	before := slices.IndexFunc(migrations(), func(m migration) bool { return strings.HasPrefix(m.name, "commit titles") })
+	if before < 1 {
+		t.Fatal("no commit-title step")
+	}
+	if err := migrate(ctx, db, before, c.Now, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO builds (repo, number, branch, status, finished, duration)
+		VALUES ('octo/demo', 7, 'main', 'success', ?, ?)`, toDB(t0), int64(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s := mustOpen(t, path, Options{Now: c.Now})
+	if err := s.RecordBuild(ctx, BuildRecord{Repo: "octo/demo", Number: 8, Status: "failure", Title: "Fix the parser",
+		Finished: t0.Add(time.Minute), Duration: 2 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.History(ctx, t0, t0.Add(time.Hour), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Number != 7 || got[0].Title != "" || got[0].Duration != time.Minute ||
+		got[1].Title != "Fix the parser" {
+		t.Fatalf("history after the upgrade: %+v", got)
+	}
+}
+
+// TestWatchedSpans: marks close together make one span, a gap longer
+// than maxGap starts another, and Watched cuts the spans to the window.
+func TestWatchedSpans(t *testing.T) {
+	s, c, _ := mustOpenTemp(t)
+	ctx := testCtx(t)
+	min := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	for _, m := range []int{0, 1, 2, 2, 1, 4, 30, 31} {
+		if err := s.MarkWatched(ctx, min(m), 2*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = mustReopen(t, s, c)
+	span := func(a, b int) Span { return Span{min(a), min(b)} }
+	cases := []struct {
+		since, until int
+		want         []Span
+	}{
+		{-10, 100, []Span{span(0, 4), span(30, 31)}},
+		{2, 30, []Span{span(2, 4)}},
+		{3, 31, []Span{span(3, 4), span(30, 31)}},
+		{5, 29, nil},
+		{31, 40, nil},
+	}
+	for _, tc := range cases {
+		got, err := s.Watched(ctx, min(tc.since), min(tc.until))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(got, tc.want, func(a, b Span) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) }) {
+			t.Errorf("Watched(%d, %d) = %v, want %v", tc.since, tc.until, got, tc.want)
+		}
+	}
+	if _, err := s.Prune(ctx, min(10)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Watched(ctx, min(-10), min(100)); err != nil || len(got) != 1 || !got[0].Start.Equal(min(30)) {
+		t.Fatalf("after prune: %v, %v", got, err)
 	}
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -28,9 +27,10 @@ func (e *LockedError) Error() string {
 // Is lets errors.Is(err, ErrLocked) match.
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
-// fileLock is the held lock on "<store>.lock".
+// fileLock is the held lock.
 type fileLock struct {
 	path     string
+	file     *os.File // the locked database file, where flock is used; nil elsewhere
 	unlockFn func() error
 }
 
@@ -41,10 +41,13 @@ func (l *fileLock) release() error {
 	return nil
 }
 
-// readPID reads the holder's pid from an open lock file; 0 when unreadable.
-func readPID(f *os.File) int {
-	b, err := io.ReadAll(io.NewSectionReader(f, 0, 64))
-	if err != nil && !errors.Is(err, io.EOF) {
+// pidPath is the file that names the lock holder's pid.
+func pidPath(dbPath string) string { return dbPath + ".lock" }
+
+// readPIDFile reads the holder's pid; 0 when unknown.
+func readPIDFile(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) > 64 {
 		return 0
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
@@ -54,12 +57,8 @@ func readPID(f *os.File) int {
 	return pid
 }
 
-// writePID replaces the lock file's content with our pid, for the message
-// a second dronebot prints.
-func writePID(f *os.File) error {
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	_, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	return err
+// writePIDFile records our pid, for the message a second dronebot prints;
+// it is only information, so a failure to write it is not an error.
+func writePIDFile(path string) {
+	_ = os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 }

@@ -8,23 +8,19 @@ import (
 	"os"
 )
 
-// acquireLock, where flock is missing, creates lockPath exclusively and
-// removes it on release. A crash leaves the file behind; the error names
-// the pid so the operator can check it is gone and delete the file.
-func acquireLock(storePath, lockPath string) (*fileLock, error) {
+// acquireLock, where flock is missing, creates "<store>.lock" exclusively
+// and removes it on release. A crash leaves the file behind; the error
+// names the pid so the operator can check it is gone and delete the file.
+func acquireLock(storePath, dbPath string) (*fileLock, error) {
+	lockPath := pidPath(dbPath)
 	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
-		pid := 0
-		if held, oerr := os.Open(lockPath); oerr == nil {
-			pid = readPID(held)
-			held.Close()
-		}
-		return nil, &LockedError{Path: storePath, PID: pid}
+		return nil, &LockedError{Path: storePath, PID: readPIDFile(lockPath)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: lock %s: %w", lockPath, err)
 	}
-	if err := writePID(f); err != nil {
+	if _, err := f.WriteString(fmt.Sprintf("%d\n", os.Getpid())); err != nil {
 		f.Close()
 		os.Remove(lockPath)
 		return nil, fmt.Errorf("store: lock %s: write pid: %w", lockPath, err)

@@ -108,6 +108,14 @@ CREATE TABLE digests (
 		{"who subscribed", `
 ALTER TABLE subscriptions ADD COLUMN subscriber TEXT NOT NULL DEFAULT '';
 `},
+		{"commit titles in the build history, the times the watcher was recording", `
+ALTER TABLE builds ADD COLUMN title TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE watch_spans (
+	start_at INTEGER PRIMARY KEY,
+	end_at   INTEGER NOT NULL
+);
+`},
 	}
 }
 
@@ -136,7 +144,7 @@ func migrate(ctx context.Context, db *sql.DB, target int, now func() time.Time, 
 		if err := applyStep(ctx, db, v, all[v-1], now()); err != nil {
 			return err
 		}
-		log.Info("store schema migrated", "version", v, "step", all[v-1].name)
+		log.Debug("store schema migrated", "version", v, "step", all[v-1].name)
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ type Options struct {
 // Store is an open store. It is safe for concurrent use.
 type Store struct {
 	path   string
+	abs    string
+	busy   time.Duration
+	opened os.FileInfo // the file as opened, to notice it deleted or replaced
 	now    func() time.Time
 	log    *slog.Logger
 	writer *sql.DB // nil when read-only; one connection so writers queue in Go, not in SQLite
@@ -76,6 +79,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	s.abs, s.busy = abs, busy
 	if opts.ReadOnly {
 		if err := s.openReadOnly(ctx, abs, busy); err != nil {
 			return nil, err
@@ -90,18 +94,26 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 }
 
 func (s *Store) openReadOnly(ctx context.Context, abs string, busy time.Duration) error {
-	if _, err := os.Stat(abs); err != nil {
+	info, err := os.Stat(abs)
+	if err != nil {
 		return fmt.Errorf("store: open %s read-only: %w", s.path, err)
 	}
+	s.opened = info
 	reader, err := sql.Open("sqlite", dsn(abs, busy, true))
 	if err != nil {
 		return fmt.Errorf("store: open %s read-only: %w", s.path, err)
 	}
 	s.reader = reader
+	if info.Size() > 0 {
+		if err := s.integrity(ctx, reader); err != nil {
+			reader.Close()
+			return err
+		}
+	}
 	have, err := schemaVersion(ctx, reader)
 	if err != nil {
 		reader.Close()
-		return fmt.Errorf("store: open %s read-only: %w", s.path, err)
+		return s.openErr(err, "read-only")
 	}
 	if want := len(migrations()); have < want {
 		reader.Close()
@@ -111,26 +123,41 @@ func (s *Store) openReadOnly(ctx context.Context, abs string, busy time.Duration
 }
 
 func (s *Store) openReadWrite(ctx context.Context, abs string, busy time.Duration) error {
-	lock, err := acquireLock(s.path, abs+".lock")
+	_, statErr := os.Stat(abs)
+	existed := statErr == nil
+	lock, err := acquireLock(s.path, abs)
 	if err != nil {
 		return err
 	}
 	s.lock = lock
+	if s.opened, err = os.Stat(abs); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	// A file that existed with nothing in it lost its contents; starting a
+	// new store in it would silently forget every line and queued alert.
+	if existed && s.opened.Size() == 0 {
+		return emptyFile(s.path)
+	}
 	writer, err := sql.Open("sqlite", dsn(abs, busy, false))
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
 	writer.SetMaxOpenConns(1)
 	s.writer = writer
+	if existed {
+		if err := s.integrity(ctx, writer); err != nil {
+			return err
+		}
+	}
 	if err := migrate(ctx, writer, len(migrations()), s.now, s.log); err != nil {
-		return fmt.Errorf("store: open %s: %w", s.path, err)
+		return s.openErr(err, "")
 	}
 	// The first run is written once and never moved: builds that finished
 	// before it are history, not news.
 	_, err = writer.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
 		metaFirstRun, s.now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
-		return fmt.Errorf("store: open %s: first run: %w", s.path, err)
+		return s.openErr(err, "first run")
 	}
 	reader, err := sql.Open("sqlite", dsn(abs, busy, true))
 	if err != nil {
@@ -139,6 +166,18 @@ func (s *Store) openReadWrite(ctx context.Context, abs string, busy time.Duratio
 	s.reader = reader
 	s.log.Debug("store open", "path", s.path)
 	return nil
+}
+
+// openErr is the ErrDamaged sentence for a corrupt file, else err with
+// its context.
+func (s *Store) openErr(err error, what string) error {
+	if isCorrupt(err) {
+		return s.asDamaged(err)
+	}
+	if what != "" {
+		return fmt.Errorf("store: open %s: %s: %w", s.path, what, err)
+	}
+	return fmt.Errorf("store: open %s: %w", s.path, err)
 }
 
 // dsn builds a modernc.org/sqlite URI. Every connection gets the pragmas,
@@ -184,10 +223,16 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping checks the database answers, for /readyz.
+// Ping checks, cheaply, that the store's file is still the one opened and
+// that a read answers, for /readyz. Check is the thorough one.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.reader.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
+	if err := s.sameFile(); err != nil {
+		return err
+	}
+	var first string
+	err := s.reader.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaFirstRun).Scan(&first)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: read %s: %w", s.path, s.asDamaged(err))
 	}
 	return nil
 }

@@ -143,7 +143,7 @@ func anyFailed(os []notify.Outcome) bool {
 func record(repo string, b *drone.Build) store.BuildRecord {
 	r := store.BuildRecord{
 		Repo: repo, Number: b.Number, Branch: b.Branch(), Event: b.Event, Status: string(b.Status),
-		Commit: b.Commit, Author: b.Author, Started: b.Started, Finished: b.Finished,
+		Commit: b.Commit, Author: b.Author, Title: commitTitle(b), Started: b.Started, Finished: b.Finished,
 		Duration: span(b.Started, b.Finished),
 	}
 	if _, step := FirstFailedStep(b); step != nil {

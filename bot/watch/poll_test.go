@@ -89,7 +89,12 @@ func TestPollAlertFlow(t *testing.T) {
 	}
 }
 
+// isRepoListing: Drone's listing with each repository's latest build, or
+// Woodpecker's (which always has it), or Woodpecker's feed of recent builds.
 func isRepoListing(r dronetest.Request) bool {
+	if r.Method == "GET" && (r.Path == "/api/user/feed" || r.Path == "/api/user/repos") && r.RawQuery == "" {
+		return true
+	}
 	return r.Method == "GET" && (r.Path == "/api/user/repos" || r.Path == "/api/user/feed") &&
 		strings.Contains(r.RawQuery, "latest=true")
 }
@@ -216,7 +221,7 @@ func TestPollRestartAndCatchUp(t *testing.T) {
 				switch {
 				case isRepoListing(r):
 					lists++
-				case strings.HasSuffix(r.Path, "/builds"):
+				case strings.HasSuffix(r.Path, "/builds"), strings.HasSuffix(r.Path, "/pipelines"):
 					builds++
 				}
 			}
@@ -316,4 +321,41 @@ func greenBuildAt(at time.Time) dronetest.BuildSpec {
 	return dronetest.BuildSpec{Status: drone.StatusSuccess, Started: at.Add(-time.Minute), Finished: at,
 		Stages: []dronetest.StageSpec{{Name: "default", Status: drone.StatusSuccess,
 			Steps: []dronetest.StepSpec{{Name: "test", Status: drone.StatusSuccess, Log: []string{"ok"}}}}}}
+}
+
+// TestPollRecordsTimesOfEveryBuild: whichever way a finished build is
+// found (first sighting from the listing, or a newer one), its history
+// row has the finish time, the duration and the commit title, on both
+// dialects (0.8's feed carries no times).
+func TestPollRecordsTimesOfEveryBuild(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			h := newHarness(t, dialect)
+			h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
+			start := time.Now().Add(-time.Hour).Truncate(time.Second)
+			first := failingBuild()
+			first.Started, first.Finished = start, start.Add(90*time.Second)
+			h.fake.AddBuild("octo/demo", first)
+			w := h.watcher()
+			h.cycle(w)
+			second := successBuild()
+			second.Message = "Fix the thing"
+			second.Started, second.Finished = start.Add(time.Hour), start.Add(time.Hour+4*time.Minute)
+			h.fake.AddBuild("octo/demo", second)
+			h.cycle(w)
+
+			recs := h.history()
+			if len(recs) != 2 {
+				t.Fatalf("history %+v", recs)
+			}
+			for i, want := range []struct {
+				d     time.Duration
+				title string
+			}{{90 * time.Second, "Add the thing"}, {4 * time.Minute, "Fix the thing"}} {
+				if r := recs[i]; r.Duration != want.d || r.Finished.IsZero() || r.Title != want.title {
+					t.Errorf("#%d recorded %+v, want duration %s, title %q", r.Number, r, want.d, want.title)
+				}
+			}
+		})
+	}
 }

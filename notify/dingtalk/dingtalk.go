@@ -31,12 +31,20 @@ const (
 
 // Config is one robot sink.
 type Config struct {
-	URL    string // https://oapi.dingtalk.com/robot/send?access_token=TOKEN
-	Secret string // optional 加签 secret ("SEC…")
+	URL    string `yaml:"url"`    // https://oapi.dingtalk.com/robot/send?access_token=TOKEN
+	Secret string `yaml:"secret"` // optional 加签 secret ("SEC…")
 }
 
 // Token is where a robot URL carries its access token.
 var Token = notify.HookToken{Query: "access_token"}
+
+// Check reports a missing URL or token; an empty one disables the sink.
+func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
+
+// Secrets are the access token and the signing secret.
+func (c *Config) Secrets() []notify.Secret {
+	return append([]notify.Secret{{Key: "secret", Value: c.Secret}}, notify.URLSecrets("url", c.URL, Token)...)
+}
 
 // Sink is a DingTalk custom robot.
 type Sink struct {

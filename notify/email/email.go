@@ -11,6 +11,7 @@ import (
 	"html"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,20 +32,84 @@ const (
 // DefaultTimeout bounds one whole send (dial to QUIT).
 const DefaultTimeout = 30 * time.Second
 
-// Config is one email sink.
+// Config is one email sink, a `type: email` entry of bot.yaml.
 type Config struct {
-	Host     string
-	Port     int // default 587 (starttls), 465 (tls), 25 (none)
-	Security Security
-	Username string
-	Password string
-	From     string // "Drone Bot <bot@example.com>"
-	To       []string
-	Timeout  time.Duration
+	SMTP SMTP     `yaml:"smtp"`
+	From string   `yaml:"from"` // "Drone Bot <bot@example.com>"
+	To   []string `yaml:"to"`
 	// RootCAs verifies the server instead of the system pool (a private CA, tests).
-	RootCAs *x509.CertPool
+	RootCAs *x509.CertPool `yaml:"-"`
 	// LocalName is the EHLO name; default "localhost".
-	LocalName string
+	LocalName string `yaml:"-"`
+}
+
+// SMTP is the mail server and how to reach it.
+type SMTP struct {
+	Host     string        `yaml:"host"`
+	Port     int           `yaml:"port"` // default 587 (starttls), 465 (tls), 25 (none); 587 in bot.yaml
+	Security Security      `yaml:"security"`
+	Username string        `yaml:"username"`
+	Password string        `yaml:"password"`
+	Timeout  time.Duration `yaml:"timeout"` // one whole send, dial to QUIT
+}
+
+// Check applies bot.yaml's defaults (port 587, or 465 with tls; tls on
+// port 465, else starttls; 30 s) and checks the server and the addresses.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	s := &c.SMTP
+	if s.Port == 0 && s.Security == SecurityTLS {
+		s.Port = 465
+	}
+	if s.Port == 0 {
+		s.Port = 587
+	}
+	if s.Security == "" && s.Port == 465 {
+		s.Security = SecurityTLS
+	}
+	if s.Security == "" {
+		s.Security = SecurityStartTLS
+	}
+	if s.Timeout == 0 {
+		s.Timeout = DefaultTimeout
+	}
+	for _, k := range []string{"smtp.host", "from", "to"} {
+		if !chk.Has(k) {
+			chk.Errorf("", "an email sink needs %s", k)
+		}
+	}
+	chk.OneOf("smtp.security", string(s.Security), string(SecurityStartTLS), string(SecurityTLS), string(SecurityNone))
+	if s.Port < 1 || s.Port > 65535 {
+		chk.Errorf("smtp.port", "must be between 1 and 65535")
+	}
+	if s.Security == SecurityNone && s.Password != "" {
+		chk.Errorf("smtp.password", "must be empty with security none (it would cross the network in clear)")
+	}
+	if c.From != "" {
+		if _, err := mail.ParseAddress(c.From); err != nil {
+			chk.Errorf("from", "not a mail address")
+		}
+	}
+	for i, to := range c.To {
+		if _, err := mail.ParseAddress(to); to != "" && err != nil {
+			chk.Errorf(fmt.Sprintf("to[%d]", i), "not a mail address")
+		}
+	}
+	chk.AtLeast("smtp.timeout", s.Timeout, time.Second)
+	switch {
+	case chk.Has("smtp.host") && s.Host == "":
+		chk.Disable("smtp.host is empty" + chk.Because("smtp.host"))
+	case chk.Has("from") && c.From == "":
+		chk.Disable("from is empty" + chk.Because("from"))
+	case chk.Has("to") && !slices.ContainsFunc(c.To, func(a string) bool { return a != "" }):
+		chk.Disable("to is empty")
+	case s.Username != "" && s.Password == "" && s.Security != SecurityNone:
+		chk.Disable("smtp.password is empty" + chk.Because("smtp.password"))
+	}
+}
+
+// Secrets is the SMTP password.
+func (c *Config) Secrets() []notify.Secret {
+	return []notify.Secret{{Key: "smtp.password", Value: c.SMTP.Password}}
 }
 
 // Sink mails messages to fixed recipients.
@@ -58,22 +123,22 @@ var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if cfg.Security == "" {
-		cfg.Security = SecurityStartTLS
+	if cfg.SMTP.Security == "" {
+		cfg.SMTP.Security = SecurityStartTLS
 	}
 	var problems []error
-	switch cfg.Security {
+	switch cfg.SMTP.Security {
 	case SecurityStartTLS, SecurityTLS, SecurityNone:
 	default:
-		problems = append(problems, fmt.Errorf("security %q: want starttls, tls or none", cfg.Security))
+		problems = append(problems, fmt.Errorf("security %q: want starttls, tls or none", cfg.SMTP.Security))
 	}
-	if cfg.Port == 0 {
-		cfg.Port = map[Security]int{SecurityStartTLS: 587, SecurityTLS: 465, SecurityNone: 25}[cfg.Security]
+	if cfg.SMTP.Port == 0 {
+		cfg.SMTP.Port = map[Security]int{SecurityStartTLS: 587, SecurityTLS: 465, SecurityNone: 25}[cfg.SMTP.Security]
 	}
-	if cfg.Host == "" {
+	if cfg.SMTP.Host == "" {
 		problems = append(problems, errors.New("no host"))
 	}
-	if cfg.Security == SecurityNone && cfg.Username != "" {
+	if cfg.SMTP.Security == SecurityNone && cfg.SMTP.Username != "" {
 		problems = append(problems, errors.New("security none sends no password: use starttls or tls to log in"))
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
@@ -90,8 +155,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err := errors.Join(problems...); err != nil {
 		return nil, fmt.Errorf("email sink %q: %w", env.Name, err)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
+	if cfg.SMTP.Timeout <= 0 {
+		cfg.SMTP.Timeout = DefaultTimeout
 	}
 	if cfg.LocalName == "" {
 		cfg.LocalName = "localhost"
@@ -104,7 +169,7 @@ func (s *Sink) Name() string { return s.name }
 
 // Send mails m within the sink's timeout (or ctx's, if sooner).
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SMTP.Timeout)
 	defer cancel()
 	sender := &smtpSender{ctx: ctx, cfg: &s.cfg}
 	if err := gomail.Send(sender, s.build(m)); err != nil {

@@ -28,7 +28,7 @@ func testMessage() *notify.Message {
 
 func newSink(t *testing.T, cfg Config) *Sink {
 	t.Helper()
-	cfg.Host = "127.0.0.1"
+	cfg.SMTP.Host = "127.0.0.1"
 	if cfg.From == "" {
 		cfg.From = "Drone Bot <bot@example.com>"
 	}
@@ -74,7 +74,7 @@ func checkMail(t *testing.T, raw []byte) {
 		types = append(types, ct)
 		switch ct {
 		case "text/plain":
-			if !strings.Contains(string(body), "修复 <b>解析器</b>") || !strings.Contains(string(body), "    --- FAIL: TestX") {
+			if !strings.Contains(string(body), "修复 <b>解析器</b>") || !strings.Contains(string(body), "    1  --- FAIL: TestX") {
 				t.Errorf("plain part:\n%s", body)
 			}
 		case "text/html":
@@ -91,7 +91,7 @@ func checkMail(t *testing.T, raw []byte) {
 func TestSendNoAuth(t *testing.T) {
 	be := &backend{}
 	port := startSMTP(t, be, nil, false)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	if err := s.Send(context.Background(), testMessage()); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestSendStartTLSWithAuth(t *testing.T) {
 	tlsConfig, pool := selfSigned(t)
 	be := &backend{user: "bot", pass: "smtp-PASSWORD-1"}
 	port := startSMTP(t, be, tlsConfig, false)
-	s := newSink(t, Config{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "smtp-PASSWORD-1", RootCAs: pool})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "smtp-PASSWORD-1"}, RootCAs: pool})
 	if err := s.Send(context.Background(), testMessage()); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestSendStartTLSWithAuth(t *testing.T) {
 	}
 	checkMail(t, mails[0].Data)
 
-	wrong := newSink(t, Config{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "WRONG-PASSWORD", RootCAs: pool})
+	wrong := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "WRONG-PASSWORD"}, RootCAs: pool})
 	err := wrong.Send(context.Background(), testMessage())
 	if err == nil || !notify.IsPermanent(err) || strings.Contains(err.Error(), "WRONG-PASSWORD") {
 		t.Fatalf("wrong password: err = %v", err)
@@ -127,7 +127,7 @@ func TestSendStartTLSUntrustedCertFails(t *testing.T) {
 	tlsConfig, _ := selfSigned(t)
 	be := &backend{}
 	port := startSMTP(t, be, tlsConfig, false)
-	s := newSink(t, Config{Port: port, Security: SecurityStartTLS})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityStartTLS}})
 	if err := s.Send(context.Background(), testMessage()); err == nil || len(be.Mails()) != 0 {
 		t.Fatalf("untrusted certificate accepted: %v", err)
 	}
@@ -137,7 +137,7 @@ func TestSendImplicitTLS(t *testing.T) {
 	tlsConfig, pool := selfSigned(t)
 	be := &backend{user: "bot", pass: "pw-123456"}
 	port := startSMTP(t, be, tlsConfig, true)
-	s := newSink(t, Config{Port: port, Security: SecurityTLS, Username: "bot", Password: "pw-123456", RootCAs: pool})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityTLS, Username: "bot", Password: "pw-123456"}, RootCAs: pool})
 	if err := s.Send(context.Background(), testMessage()); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestSendImplicitTLS(t *testing.T) {
 func TestStartTLSRequiredButNotOffered(t *testing.T) {
 	be := &backend{}
 	port := startSMTP(t, be, nil, false) // no TLSConfig: no STARTTLS
-	s := newSink(t, Config{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "pw-123456"})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityStartTLS, Username: "bot", Password: "pw-123456"}})
 	err := s.Send(context.Background(), testMessage())
 	if err == nil || !notify.IsPermanent(err) || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Fatalf("err = %v", err)
@@ -161,7 +161,7 @@ func TestStartTLSRequiredButNotOffered(t *testing.T) {
 
 func TestQuitErrorAfterDataIsSuccess(t *testing.T) {
 	port, got := scriptedServer(t)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	if err := s.Send(context.Background(), testMessage()); err != nil {
 		t.Fatalf("err = %v", err)
 	}
@@ -219,7 +219,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			port, closed := silentListener(t)
 			before := runtime.NumGoroutine()
-			s := newSink(t, Config{Port: port, Security: SecurityNone, Timeout: tt.timeout})
+			s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone, Timeout: tt.timeout}})
 			ctx, cancel := tt.ctx()
 			defer cancel()
 			done := make(chan error, 1)
@@ -256,10 +256,10 @@ func TestNewValidates(t *testing.T) {
 		want string
 	}{
 		{"no host", Config{From: "a@b.c", To: []string{"d@e.f"}}, "no host"},
-		{"bad security", Config{Host: "h", Security: "ssl", From: "a@b.c", To: []string{"d@e.f"}}, "security"},
-		{"password without TLS", Config{Host: "h", Security: SecurityNone, Username: "u", Password: "p", From: "a@b.c", To: []string{"d@e.f"}}, "security none"},
-		{"no recipients", Config{Host: "h", From: "a@b.c"}, "no recipients"},
-		{"bad from", Config{Host: "h", From: "not an address", To: []string{"d@e.f"}}, "from"},
+		{"bad security", Config{SMTP: SMTP{Host: "h", Security: "ssl"}, From: "a@b.c", To: []string{"d@e.f"}}, "security"},
+		{"password without TLS", Config{SMTP: SMTP{Host: "h", Security: SecurityNone, Username: "u", Password: "p"}, From: "a@b.c", To: []string{"d@e.f"}}, "security none"},
+		{"no recipients", Config{SMTP: SMTP{Host: "h"}, From: "a@b.c"}, "no recipients"},
+		{"bad from", Config{SMTP: SMTP{Host: "h"}, From: "not an address", To: []string{"d@e.f"}}, "from"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.cfg, notify.Env{})
@@ -267,8 +267,8 @@ func TestNewValidates(t *testing.T) {
 			t.Errorf("%s: err = %v", tt.name, err)
 		}
 	}
-	s, err := New(Config{Host: "h", From: "a@b.c", To: []string{"d@e.f"}}, notify.Env{})
-	if err != nil || s.cfg.Port != 587 || s.cfg.Security != SecurityStartTLS || s.cfg.Timeout != DefaultTimeout {
+	s, err := New(Config{SMTP: SMTP{Host: "h"}, From: "a@b.c", To: []string{"d@e.f"}}, notify.Env{})
+	if err != nil || s.cfg.SMTP.Port != 587 || s.cfg.SMTP.Security != SecurityStartTLS || s.cfg.SMTP.Timeout != DefaultTimeout {
 		t.Errorf("defaults: %+v %v", s, err)
 	}
 }

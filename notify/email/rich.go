@@ -37,7 +37,7 @@ func (s *Sink) SendMail(ctx context.Context, m Mail) error {
 	if err != nil {
 		return fmt.Errorf("email sink %q: %w", s.name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SMTP.Timeout)
 	defer cancel()
 	sender := &smtpSender{ctx: ctx, cfg: &s.cfg}
 	if err := gomail.Send(sender, g); err != nil {

@@ -70,7 +70,7 @@ func walk(t *testing.T, prefix string, header map[string][]string, body io.Reade
 func TestSendMailRelatedAlternative(t *testing.T) {
 	be := &backend{}
 	port := startSMTP(t, be, nil, false)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	img := tinyPNG(t)
 	m := Mail{
 		Subject: "构建日报: 3 failed",
@@ -131,7 +131,7 @@ func TestSendMailRelatedAlternative(t *testing.T) {
 func TestSendMailPlainOnly(t *testing.T) {
 	be := &backend{}
 	port := startSMTP(t, be, nil, false)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	if err := s.SendMail(context.Background(), Mail{Subject: "s", Text: "only text"}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestSendMailPlainOnly(t *testing.T) {
 func TestSendMailRefusesBadInput(t *testing.T) {
 	be := &backend{}
 	port := startSMTP(t, be, nil, false)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	png := []byte("x")
 	cases := []struct {
 		name string
@@ -180,7 +180,7 @@ func TestSendMailRefusesBadInput(t *testing.T) {
 
 func TestSendMailHonoursContext(t *testing.T) {
 	port, _ := scriptedServer(t)
-	s := newSink(t, Config{Port: port, Security: SecurityNone})
+	s := newSink(t, Config{SMTP: SMTP{Port: port, Security: SecurityNone}})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := s.SendMail(ctx, Mail{Subject: "s", Text: "t"}); err == nil {

@@ -32,7 +32,7 @@ func (s *smtpSender) Send(from string, to []string, msg io.WriterTo) error {
 
 func (s *smtpSender) send(from string, to []string, msg io.WriterTo) (err error) {
 	ctx, cfg := s.ctx, s.cfg
-	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	addr := net.JoinHostPort(cfg.SMTP.Host, strconv.Itoa(cfg.SMTP.Port))
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
@@ -46,15 +46,15 @@ func (s *smtpSender) send(from string, to []string, msg io.WriterTo) (err error)
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
-	tlsConfig := &tls.Config{ServerName: cfg.Host, RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
-	if cfg.Security == SecurityTLS {
+	tlsConfig := &tls.Config{ServerName: cfg.SMTP.Host, RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
+	if cfg.SMTP.Security == SecurityTLS {
 		tc := tls.Client(conn, tlsConfig)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return fmt.Errorf("TLS with %s: %w", addr, err)
 		}
 		conn = tc
 	}
-	c, err := smtp.NewClient(conn, cfg.Host)
+	c, err := smtp.NewClient(conn, cfg.SMTP.Host)
 	if err != nil {
 		return classify("greeting", err)
 	}
@@ -62,7 +62,7 @@ func (s *smtpSender) send(from string, to []string, msg io.WriterTo) (err error)
 	if err := c.Hello(cfg.LocalName); err != nil {
 		return classify("EHLO", err)
 	}
-	if cfg.Security == SecurityStartTLS {
+	if cfg.SMTP.Security == SecurityStartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
 			return notify.Permanent(fmt.Errorf("%s does not offer STARTTLS and security is starttls: refusing to send in cleartext", addr))
 		}
@@ -70,7 +70,7 @@ func (s *smtpSender) send(from string, to []string, msg io.WriterTo) (err error)
 			return classify("STARTTLS", err)
 		}
 	}
-	if cfg.Username != "" {
+	if cfg.SMTP.Username != "" {
 		if err := login(c, cfg); err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func login(c *smtp.Client, cfg *Config) error {
 	if !ok || !strings.Contains(" "+strings.ToUpper(mechs)+" ", " PLAIN ") {
 		return notify.Permanent(errors.New("the server offers no AUTH PLAIN (it may allow login only over TLS)"))
 	}
-	if err := c.Auth(smtp.PlainAuth("", cfg.Username, cfg.Password, cfg.Host)); err != nil {
+	if err := c.Auth(smtp.PlainAuth("", cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Host)); err != nil {
 		return classify("AUTH", err)
 	}
 	return nil

@@ -32,13 +32,27 @@ const (
 
 // Config is one bot sink.
 type Config struct {
-	URL    string // https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN
-	Secret string // optional signing secret
-	Format string // card (default) | post
+	URL    string `yaml:"url"`    // https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN
+	Secret string `yaml:"secret"` // optional signing secret
+	Format string `yaml:"format"` // card (default) | post
 }
 
 // Token is where a bot URL carries its token.
 var Token = notify.HookToken{Path: "hook/TOKEN", Name: "hook token"}
+
+// Check defaults the format to card and checks it and the URL.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	if c.Format == "" {
+		c.Format = FormatCard
+	}
+	chk.OneOf("format", c.Format, FormatCard, FormatPost)
+	chk.HookURL("url", c.URL, Token)
+}
+
+// Secrets are the hook token and the signing secret.
+func (c *Config) Secrets() []notify.Secret {
+	return append([]notify.Secret{{Key: "secret", Value: c.Secret}}, notify.URLSecrets("url", c.URL, Token)...)
+}
 
 // Sink is a Feishu custom bot.
 type Sink struct {

@@ -35,10 +35,41 @@ const (
 
 // Config is one Slack sink: either URL, or Channel with Token.
 type Config struct {
-	URL     string // incoming webhook, https://hooks.slack.com/services/T…/B…/…
-	Channel string // channel id for chat.postMessage
-	Token   string // bot token (xoxb-…) for chat.postMessage
-	APIURL  string // Web API base; DefaultAPIURL when empty
+	URL     string `yaml:"url"`     // incoming webhook, https://hooks.slack.com/services/T…/B…/…
+	Channel string `yaml:"channel"` // channel id for chat.postMessage
+	// Token is the bot token (xoxb-…) for chat.postMessage; in bot.yaml
+	// it is chat.slack.bot_token.
+	Token string `yaml:"-"`
+	// APIURL is the Web API base: from chat.slack.api_url when empty in
+	// bot.yaml, DefaultAPIURL when empty here.
+	APIURL string `yaml:"api_url"`
+}
+
+// Check wants url or channel, not both; a channel takes the bot token
+// and API of chat.slack.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	chk.Inherit(&c.APIURL, "chat.slack.api_url")
+	switch {
+	case chk.Has("url") && chk.Has("channel"):
+		chk.ErrorAt("channel", "", "set url (incoming webhook) or channel, not both")
+	case chk.Has("channel"):
+		chk.HTTPURL("api_url", c.APIURL)
+		if c.Channel == "" {
+			chk.Disable("channel is empty" + chk.Because("channel"))
+			return
+		}
+		why := chk.Inherit(&c.Token, "chat.slack.bot_token")
+		if c.Token == "" {
+			chk.Disable("posting to a channel needs chat.slack.bot_token, which is empty" + notify.JoinWhy(why))
+		}
+	default:
+		chk.HookURL("url", c.URL, notify.HookToken{})
+	}
+}
+
+// Secrets are the URL's query values; the bot token is chat.slack's.
+func (c *Config) Secrets() []notify.Secret {
+	return notify.URLSecrets("url", c.URL, notify.HookToken{})
 }
 
 // Sink is one Slack destination.

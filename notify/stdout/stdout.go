@@ -24,6 +24,12 @@ var _ notify.Sink = (*Sink)(nil)
 // Config is a stdout sink: it has no settings of its own.
 type Config struct{}
 
+// Check has nothing to check.
+func (*Config) Check(*notify.ConfigCheck) {}
+
+// Secrets: there are none.
+func (*Config) Secrets() []notify.Secret { return nil }
+
 // New returns a sink writing to env.Out.
 func New(_ Config, env notify.Env) (*Sink, error) {
 	if env.Out == nil {

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -18,9 +20,33 @@ const DeliveryHeader = "X-Dronebot-Delivery"
 
 // Config is one webhook sink.
 type Config struct {
-	URL     string
-	Headers map[string]string // e.g. Authorization; values are never logged
+	URL     string            `yaml:"url"`
+	Headers map[string]string `yaml:"headers"` // e.g. Authorization; values are never logged
 }
+
+// Check checks the URL and warns of headers emptied by unset variables.
+func (c *Config) Check(chk *notify.ConfigCheck) {
+	if !chk.HookURL("url", c.URL, notify.HookToken{}) {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
+		if why := chk.Why("headers." + name); why != "" {
+			chk.Warnf("headers."+name, "%s", why)
+		}
+	}
+}
+
+// Secrets are the header values and the URL's query values.
+func (c *Config) Secrets() []notify.Secret {
+	var out []notify.Secret
+	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
+		out = append(out, notify.Secret{Key: "headers." + name, Value: c.Headers[name]})
+	}
+	return append(out, notify.URLSecrets("url", c.URL, notify.HookToken{})...)
+}
+
+// FixedFormat: a webhook always sends the JSON payload.
+func (c *Config) FixedFormat() string { return "the dronebot.alert/v1 JSON" }
 
 // Sink posts to one webhook.
 type Sink struct {

@@ -3,20 +3,57 @@ package wecom
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dronebot/dronebot/notify"
 )
 
 // AppSinkConfig is one wecom_app sink: a self-built app sending alerts to
 // members, departments or tags.
+// In bot.yaml the credentials and API left empty are those of chat.wecom.
 type AppSinkConfig struct {
-	APIURL  string // default https://qyapi.weixin.qq.com
-	CorpID  string
-	AgentID int
-	Secret  string
-	ToUser  []string
-	ToParty []string
-	ToTag   []string
+	ToUser  []string `yaml:"to_user"`
+	ToParty []string `yaml:"to_party"`
+	ToTag   []string `yaml:"to_tag"`
+	CorpID  string   `yaml:"corp_id"`
+	AgentID int      `yaml:"agent_id"`
+	Secret  string   `yaml:"secret"`
+	APIURL  string   `yaml:"api_url"` // default https://qyapi.weixin.qq.com
+}
+
+// Check wants recipients, and credentials here or in chat.wecom.
+func (c *AppSinkConfig) Check(chk *notify.ConfigCheck) {
+	if !chk.Has("to_user") && !chk.Has("to_party") && !chk.Has("to_tag") {
+		chk.Errorf("", "a wecom_app sink needs to_user, to_party or to_tag")
+		return
+	}
+	whyCorp := chk.Inherit(&c.CorpID, "chat.wecom.corp_id")
+	whySecret := chk.Inherit(&c.Secret, "chat.wecom.secret")
+	chk.Inherit(&c.APIURL, "chat.wecom.api_url")
+	chk.Inherit(&c.AgentID, "chat.wecom.agent_id")
+	chk.HTTPURL("api_url", c.APIURL)
+	if len(c.ToUser)+len(c.ToParty)+len(c.ToTag) == 0 {
+		chk.Disable("to_user, to_party and to_tag are empty")
+		return
+	}
+	var missing, whys []string
+	for _, f := range []struct{ key, value, shared string }{{"corp_id", c.CorpID, whyCorp}, {"secret", c.Secret, whySecret}} {
+		if f.value == "" {
+			missing = append(missing, f.key)
+			whys = append(whys, chk.Why(f.key), f.shared)
+		}
+	}
+	if c.AgentID == 0 {
+		missing = append(missing, "agent_id")
+	}
+	if len(missing) > 0 {
+		chk.Disable(strings.Join(missing, ", ") + " empty here and in chat.wecom" + notify.JoinWhy(whys...))
+	}
+}
+
+// Secrets is the app secret.
+func (c *AppSinkConfig) Secrets() []notify.Secret {
+	return []notify.Secret{{Key: "secret", Value: c.Secret}}
 }
 
 // AppSink sends alerts as WeCom app markdown messages. WeCom app markdown

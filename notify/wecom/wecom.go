@@ -33,13 +33,19 @@ const (
 // and a lost mention is not worth that.
 var ErrMentionNotSent = fmt.Errorf("wecom: alert delivered, mention not sent: %w", notify.ErrPartlyDelivered)
 
-// Config is one robot sink.
+// Config is one robot sink, a `type: wecom` entry of bot.yaml.
 type Config struct {
-	URL string // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
+	URL string `yaml:"url"` // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
 }
 
 // Token is where a robot URL carries its key.
 var Token = notify.HookToken{Query: "key"}
+
+// Check reports a missing URL or key; an empty one disables the sink.
+func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
+
+// Secrets is the robot key.
+func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.URL, Token) }
 
 // Sink is a WeCom group robot.
 type Sink struct {
