@@ -95,8 +95,9 @@ func (s *service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
 	return errs
 }
 
-// startWorkers runs the watcher, the delivery worker, the digests, the
-// history pruning and Slack's Socket Mode until work ends.
+// startWorkers runs the watcher, the store's health check, the delivery
+// worker, the digests, the history pruning and Slack's Socket Mode until
+// work ends.
 func (s *service) startWorkers(work context.Context, wg *sync.WaitGroup) {
 	wg.Add(5)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
