@@ -68,7 +68,7 @@ func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want strin
 }
 
 func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, step *drone.Step, tail *drone.LogTail) Reply {
-	p := r.say
+	p := r.say()
 	title := fmt.Sprintf("%s #%d · %s/%s: %s", slug, b.Number, stage.Name, step.Name, step.Status)
 	if step.Status.Failed() || step.ExitCode != 0 {
 		title += p.f(msgExitCode, step.ExitCode)
