@@ -13,6 +13,7 @@ import (
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/digest"
 	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/email"
 )
@@ -31,8 +32,9 @@ func digestSpecs(cfg *config.Config) []digest.Spec {
 }
 
 // newScheduler sends digests by email straight through the email sinks
-// (a rich mail with an inline chart) and to chat sinks through the outbox.
-func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func(ctx context.Context, sink string,
+// (a rich mail with inline charts) and to chat sinks through the outbox.
+// With a Drone client it fills the history's gaps from Drone's lists.
+func newScheduler(cfg *config.Config, st *store.Store, dc drone.Client, sinks *sinkSet, chat func(ctx context.Context, sink string,
 	n *notify.Notice, lang string) error, now func() time.Time, log *slog.Logger) *digest.Scheduler {
 	mail := map[string]digest.MailSender{}
 	for name, s := range sinks.sinks {
@@ -40,9 +42,26 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 			mail[name] = m
 		}
 	}
-	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
+	sched := &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
 		WatchRepos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Now: now, Logger: log.With("part", "digest"),
 		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
+	if dc != nil {
+		sched.Backfill = &digest.Backfill{Drone: dc, Coverage: st}
+	}
+	return sched
+}
+
+// markWatched records in the store that the watcher had every build that
+// finished before this cycle began (d ago), so digests read Drone only
+// for the times between. Two cycles further apart than two periods and a
+// minute leave a gap.
+func (s *service) markWatched(d time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	gap := 2*s.watcher.Period() + time.Minute
+	if err := s.store.MarkWatched(ctx, s.deps.Now().Add(-d), gap); err != nil {
+		s.log.Warn("recording the watched time failed", "err", err)
+	}
 }
 
 // digestChat queues a digest's chat version for a sink, keyed by digest
@@ -97,7 +116,17 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 		}
 		return sk.Send(ctx, &notify.Message{ID: deliveryID("digest:"+n.Title, sink), Notice: n, Lang: lang})
 	}
-	sched := newScheduler(cfg, st, sinks, chat, time.Now, logger)
+	// Drone fills in what the history lacks; without a usable token the
+	// digest is made from the history alone.
+	var dc drone.Client
+	if err := cfg.Runnable(); err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot digest: not reading Drone (%v): the digest has the recorded builds only\n", err)
+	} else if dc, err = drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
+		Timeout: cfg.Drone.Timeout.Std(), CAFile: cfg.Drone.CAFile, Logger: logger}); err != nil {
+		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
+		return exitFail
+	}
+	sched := newScheduler(cfg, st, dc, sinks, chat, time.Now, logger)
 	if *name == "" {
 		if len(sched.Digests) == 0 {
 			fmt.Fprintln(c.Stderr, "dronebot digest: no enabled digest in the configuration")
