@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dronebot/dronebot/drone"
 )
@@ -88,7 +90,13 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 		}
 		prev, known := p.cursors[r.Slug]
 		if !known {
-			p.firstSighting(ctx, r, &st)
+			if err := p.firstSighting(ctx, r, &st); err != nil {
+				if ctx.Err() != nil {
+					return st, err
+				}
+				p.log.Warn("poll: first look at a repository failed, will retry", "repo", r.Slug, "err", err)
+				continue // no cursor yet, so the next cycle looks again
+			}
 			updates[r.Slug] = latest
 			continue
 		}
@@ -120,20 +128,56 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 	return st, nil
 }
 
-// firstSighting records a repository seen for the first time: its latest
-// build only sets the line, silently; an unfinished one is checked again.
-func (p *Poller) firstSighting(ctx context.Context, r *drone.Repo, st *CycleStats) {
-	b := r.Build
-	if b == nil {
-		return
+// firstSighting records a repository seen for the first time. Builds that
+// finished before the bot's first run are history: the latest only sets
+// its line, silently. Builds that finished since (a repository created or
+// first watched later) are news, processed in order, and unfinished ones,
+// not only the latest, are checked again until they finish. One list page
+// finds them, once per repository (none when its latest build is its
+// first).
+func (p *Poller) firstSighting(ctx context.Context, r *drone.Repo, st *CycleStats) error {
+	latest := r.Build
+	if latest == nil {
+		return nil
 	}
-	if !b.Status.Done() {
-		p.addPending(ctx, r.Slug, b.Number)
-		return
+	first, err := p.pipeline.firstRunTime(ctx)
+	if err != nil {
+		return err
 	}
-	if _, err := p.pipeline.Process(ctx, r.Slug, b, true); err != nil {
-		p.log.Warn("poll: recording first build failed", "repo", r.Slug, "build", b.Number, "err", err)
+	builds := []*drone.Build{latest}
+	if latest.Number > 1 {
+		page, err := p.client.Builds(ctx, r.Slug, drone.ListOptions{PerPage: listPageSize})
+		if err != nil {
+			return fmt.Errorf("list builds: %w", err)
+		}
+		for _, b := range page {
+			if b.Number < latest.Number {
+				builds = append(builds, b)
+			}
+		}
 	}
+	slices.SortFunc(builds, func(a, b *drone.Build) int { return cmp.Compare(a.Number, b.Number) })
+	for _, b := range builds {
+		switch {
+		case !b.Status.Done():
+			p.addPending(ctx, r.Slug, b.Number)
+		case !finishedBefore(b, first):
+			if err := p.checkBuild(ctx, r.Slug, b.Number, b, st); err != nil {
+				return err
+			}
+		case b == latest:
+			if _, err := p.pipeline.Process(ctx, r.Slug, b, true); err != nil {
+				return fmt.Errorf("record build %d: %w", b.Number, err)
+			}
+		}
+	}
+	return nil
+}
+
+// finishedBefore reports whether b finished before the first run, at the
+// whole seconds Drone stamps.
+func finishedBefore(b *drone.Build, first time.Time) bool {
+	return !b.Finished.IsZero() && b.Finished.Before(first.Truncate(time.Second))
 }
 
 // checkRepo processes, in number order, the builds newer than prev and the
