@@ -35,6 +35,8 @@ type Poller struct {
 	pipeline *Pipeline
 	globs    []string
 	log      *slog.Logger
+	// concurrency is how many repositories a cycle works on at once.
+	concurrency int
 
 	mu      sync.Mutex       // one cycle at a time
 	cursors map[string]int64 // newest build number seen per repository; nil until loaded
@@ -46,7 +48,7 @@ func NewPoller(client drone.Client, state State, pipeline *Pipeline, globs []str
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{client: client, state: state, pipeline: pipeline, globs: globs, log: log}
+	return &Poller{client: client, state: state, pipeline: pipeline, globs: globs, log: log, concurrency: DefaultConcurrency}
 }
 
 // Cycle polls once. The only Drone request made when nothing changed is
@@ -78,7 +80,11 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 		return st, fmt.Errorf("watch: list repositories: %w", err)
 	}
 
+	// Repositories are worked on concurrently, each its builds in order:
+	// one repository's slow Drone calls (a hung log) delay only its own.
+	var mu sync.Mutex // guards st and updates while the lanes run
 	updates := map[string]int64{}
+	work := newLanes(p.concurrency)
 	for _, r := range repos {
 		if !matchAny(p.globs, r.Slug) {
 			continue
@@ -89,32 +95,39 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 			latest = r.Build.Number
 		}
 		prev, known := p.cursors[r.Slug]
-		if !known {
-			if err := p.firstSighting(ctx, r, &st); err != nil {
-				if ctx.Err() != nil {
-					return st, err
-				}
-				p.log.Warn("poll: first look at a repository failed, will retry", "repo", r.Slug, "err", err)
-				continue // no cursor yet, so the next cycle looks again
-			}
-			updates[r.Slug] = latest
-			continue
-		}
 		pend := pending[r.Slug]
-		if latest <= prev && len(pend) == 0 {
+		if known && latest <= prev && len(pend) == 0 {
 			continue
 		}
-		st.Changed++
-		if err := p.checkRepo(ctx, r, prev, pend, &st); err != nil {
-			if ctx.Err() != nil {
-				return st, err
+		if known {
+			st.Changed++
+		}
+		work.Go(r.Slug, func() {
+			var rs CycleStats
+			var err error
+			if known {
+				err = p.checkRepo(ctx, r, prev, pend, &rs)
+			} else {
+				err = p.firstSighting(ctx, r, &rs)
 			}
-			p.log.Warn("poll: repository check failed, will retry", "repo", r.Slug, "err", err)
-			continue // the cursor stays, so the next cycle looks again
-		}
-		if latest > prev {
-			updates[r.Slug] = latest
-		}
+			mu.Lock()
+			defer mu.Unlock()
+			st.Processed += rs.Processed
+			st.Alerts += rs.Alerts
+			switch {
+			case err != nil && ctx.Err() == nil && known:
+				p.log.Warn("poll: repository check failed, will retry", "repo", r.Slug, "err", err)
+			case err != nil && ctx.Err() == nil:
+				p.log.Warn("poll: first look at a repository failed, will retry", "repo", r.Slug, "err", err)
+			case err != nil: // the cycle was cancelled; the cursor stays
+			case !known || latest > prev:
+				updates[r.Slug] = latest
+			}
+		})
+	}
+	work.Wait()
+	if err := ctx.Err(); err != nil {
+		return st, err
 	}
 	if len(updates) > 0 {
 		if err := p.state.SetCursors(ctx, updates); err != nil {

@@ -116,16 +116,32 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// Run processes accepted deliveries until ctx ends. What is still queued
-// then is found again by the safety poll, since the webhook never moves the
+// Run processes accepted deliveries until ctx ends: different
+// repositories concurrently (DefaultConcurrency at once), each
+// repository's builds in the order they came. At most webhookQueue builds
+// are taken from the queue at a time, so a burst backs up into the queue
+// and from there onto the pending list. What is still queued when ctx ends
+// is found again by the safety poll, since the webhook never moves the
 // poller's cursors.
 func (h *Webhook) Run(ctx context.Context) error {
+	work := newLanes(DefaultConcurrency)
+	defer work.Wait()
+	taken := make(chan struct{}, webhookQueue)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case job := <-h.queue:
-			h.handle(ctx, job)
+			select {
+			case taken <- struct{}{}:
+			case <-ctx.Done():
+				h.retryLater(context.WithoutCancel(ctx), job, ctx.Err())
+				return ctx.Err()
+			}
+			work.Go(job.repo, func() {
+				defer func() { <-taken }()
+				h.handle(ctx, job)
+			})
 		}
 	}
 }
