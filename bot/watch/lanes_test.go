@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,6 +88,66 @@ func TestWebhookSlowRepositoryDoesNotDelayAnother(t *testing.T) {
 	waitFor(t, emitted, "octo/b-fine#2:failure")
 	release()
 	waitFor(t, emitted, "octo/a-hung#2:failure")
+	cancel()
+	<-done
+}
+
+// TestWebhookBurstWakesThePoller: deliveries beyond what the queue holds
+// go on the pending list, are counted, and wake the poller at once instead
+// of waiting for the safety poll.
+func TestWebhookBurstWakesThePoller(t *testing.T) {
+	h := newHarness(t, drone.DialectV1)
+	h.fake.AddRepo("octo/busy", dronetest.RepoOptions{})
+	h.fake.AddBuild("octo/busy", ago(successBuild(), 2*time.Hour))
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	overflows, cycles := 0, 0
+	cycled := make(chan struct{}, 1000)
+	w := h.watcher(func(o *Options) {
+		o.Mode, o.WebhookSecret, o.SafetyPoll = ModeWebhook, "hook-secret-1", time.Hour
+		o.Emit = func(_ context.Context, a *notify.Alert) error {
+			mu.Lock()
+			defer mu.Unlock()
+			ids[a.ID] = true
+			return nil
+		}
+		o.OnOverflow = func() { mu.Lock(); overflows++; mu.Unlock() }
+		o.OnCycle = func(time.Duration, error) { mu.Lock(); cycles++; mu.Unlock(); cycled <- struct{}{} }
+	})
+	w.webhook.queue = make(chan hookJob, 8) // a small queue: a burst of 100 overflows it
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	<-cycled // the first poll has seen the repository
+
+	const burst = 100
+	release := h.fake.Hold("GET", "/api/repos/octo/busy/builds/")
+	defer release()
+	for range burst {
+		n := h.fake.AddBuild("octo/busy", successBuild())
+		body := h.fake.WebhookPayload("octo/busy", n, "created")
+		if code := post(w.Webhook(), dronetest.SignWebhook("hook-secret-1", body, time.Now()), body); code != http.StatusAccepted {
+			t.Fatalf("build %d: status %d", n, code)
+		}
+	}
+	release()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		mu.Lock()
+		got, o, c := len(ids), overflows, cycles
+		mu.Unlock()
+		if got == burst {
+			if o == 0 || c < 2 {
+				t.Errorf("%d overflows counted and %d poll cycles, want overflows counted and the poller woken", o, c)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d builds alerted, %d overflows, %d poll cycles: the overflow waits for the safety poll", got, burst, o, c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	cancel()
 	<-done
 }
