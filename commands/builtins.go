@@ -16,7 +16,7 @@ func builtins() []Command {
 		{Name: "decline", Usage: "/decline owner/name N", Class: Write, parse: parseGate(false)},
 		{Name: "promote", Usage: "/promote owner/name N TARGET [KEY=VALUE ...]", Class: Deploy, parse: parsePromote},
 		{Name: "status", Usage: "/status owner/name [N]", Class: Read, parse: parseStatus},
-		{Name: "logs", Usage: "/logs owner/name N [step | stage/step] [-n LINES]", Class: Read, parse: parseLogs},
+		{Name: "logs", Usage: "/logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", Class: Read, parse: parseLogs},
 		{Name: "subscribe", Usage: "/subscribe owner/name-or-glob [branch-glob] [failure|fixed|all]", Class: Write, parse: parseSubscribe},
 		{Name: "unsubscribe", Usage: "/unsubscribe owner/name-or-glob [branch-glob]", Class: Write, parse: parseUnsubscribe},
 		{Name: "subscriptions", Usage: "/subscriptions", Class: Write, parse: parseSubscriptions},

@@ -62,6 +62,10 @@ const (
 	msgUnknownOption
 	msgLinesPositive
 	msgLinesMax
+	msgLineNeeded
+	msgLineNumber
+	msgGrepNeeded
+	msgLogOneMode
 	msgUnknownRepo
 	msgNoSuchBuild
 	// Write commands.
@@ -107,7 +111,14 @@ const (
 	msgLogLastOf
 	msgLogWholeOne
 	msgLogWhole
-	msgLogFirstError
+	msgLogExcerpt
+	msgLogNoFailure
+	msgLogAround
+	msgLogPastEnd
+	msgLogGrep
+	msgLogGrepFirst
+	msgLogGrepNone
+	msgLogSkipped
 	msgErroredBeforeSteps
 	msgNoStepsYet
 	msgNoStep
@@ -246,6 +257,10 @@ func english() *phrases {
 		msgUnknownOption:         "unknown option %s",
 		msgLinesPositive:         "-n wants a positive number of lines, not %q",
 		msgLinesMax:              "-n is at most %d lines",
+		msgLineNeeded:            "%s needs a line number",
+		msgLineNumber:            "%s wants a line number, not %q",
+		msgGrepNeeded:            "--grep needs the text to look for",
+		msgLogOneMode:            "one of --tail/-n, --around and --grep at a time",
 		msgUnknownRepo:           "unknown repository %s (/repos --all syncs the list from the forge).",
 		msgNoSuchBuild:           "no such build: %s has no build #%d.",
 
@@ -287,7 +302,14 @@ func english() *phrases {
 		msgLogLastOf:          "last %d of %d lines",
 		msgLogWholeOne:        "the whole log (1 line)",
 		msgLogWhole:           "the whole log (%d lines)",
-		msgLogFirstError:      "; first error-looking line (line %d): %s",
+		msgLogExcerpt:         "lines %s of %d: what explains the failure, then the end",
+		msgLogNoFailure:       "lines %s of %d: the end (nothing in the log was recognised as the failure)",
+		msgLogAround:          "lines %s of %d, around line %d",
+		msgLogPastEnd:         "the log has %d lines, no line %d",
+		msgLogGrep:            "%d lines match %q: lines %s of %d",
+		msgLogGrepFirst:       "%d lines match %q, the first %d shown: lines %s of %d",
+		msgLogGrepNone:        "no line of %d matches %q",
+		msgLogSkipped:         "… %d lines …",
 		msgErroredBeforeSteps: "build #%d errored before any step ran: %s",
 		msgNoStepsYet:         "build #%d has no steps yet.",
 		msgNoStep:             "build #%d has no step %s; its steps are %s.",
@@ -341,7 +363,7 @@ func english() *phrases {
 		"decline":       "Declines a build waiting for approval.",
 		"promote":       "Deploys build N to TARGET (a promotion; on Drone 0.8 a deployment).",
 		"status":        "Shows a build (default: the latest of the default branch) with each stage's and step's state, exit code and duration.",
-		"logs":          "Shows the tail of a step's log (default: the first failed step, else the last step).",
+		"logs":          "Shows what explains a step's failure and the end of its log (default: the first failed step, else the last step); --tail or -n N the plain end, --around LINE the lines around one, --grep TEXT the lines holding TEXT.",
 		"subscribe":     "Sends this conversation the alerts of those repositories: branches default to the repository's default branch (all branches for a glob), alerts to failures.",
 		"unsubscribe":   "Stops this conversation's alerts for those repositories (and branch).",
 		"subscriptions": "Lists this conversation's subscriptions.",
@@ -400,6 +422,10 @@ func chinese() *phrases {
 		msgUnknownOption:         "未知选项 %s",
 		msgLinesPositive:         "-n 需要正整数行数，而不是 %q",
 		msgLinesMax:              "-n 最多 %d 行",
+		msgLineNeeded:            "%s 后面需要行号",
+		msgLineNumber:            "%s 需要行号，而不是 %q",
+		msgGrepNeeded:            "--grep 后面需要要查找的文字",
+		msgLogOneMode:            "--tail/-n、--around 和 --grep 一次只能用一个",
 		msgUnknownRepo:           "未知仓库 %s（/repos --all 会从代码托管平台同步仓库列表）。",
 		msgNoSuchBuild:           "构建不存在：%s 没有构建 #%d。",
 
@@ -441,7 +467,14 @@ func chinese() *phrases {
 		msgLogLastOf:          "最后 %d 行（共 %d 行）",
 		msgLogWholeOne:        "完整日志（1 行）",
 		msgLogWhole:           "完整日志（%d 行）",
-		msgLogFirstError:      "；第一处疑似错误（第 %d 行）：%s",
+		msgLogExcerpt:         "第 %s 行（共 %d 行）：说明失败原因的部分，然后是结尾",
+		msgLogNoFailure:       "第 %s 行（共 %d 行）：结尾（日志中没有识别出失败原因）",
+		msgLogAround:          "第 %s 行（共 %d 行），第 %d 行前后",
+		msgLogPastEnd:         "日志共 %d 行，没有第 %d 行",
+		msgLogGrep:            "%d 行包含 %q：第 %s 行（共 %d 行）",
+		msgLogGrepFirst:       "%d 行包含 %q，显示前 %d 行：第 %s 行（共 %d 行）",
+		msgLogGrepNone:        "%d 行中没有包含 %q 的行",
+		msgLogSkipped:         "… 省略 %d 行 …",
 		msgErroredBeforeSteps: "构建 #%d 在任何步骤运行前就出错了：%s",
 		msgNoStepsYet:         "构建 #%d 还没有步骤。",
 		msgNoStep:             "构建 #%d 没有步骤 %s；现有步骤：%s。",
@@ -493,7 +526,7 @@ func chinese() *phrases {
 		"decline":       "拒绝一个等待审批的构建。",
 		"promote":       "将构建 N 发布到 TARGET（即 promotion；在 Drone 0.8 上为 deployment）。",
 		"status":        "查看构建（默认为默认分支的最近一次构建）及每个阶段和步骤的状态、退出码和耗时。",
-		"logs":          "查看某个步骤日志的末尾（默认为第一个失败的步骤，否则为最后一个步骤）。",
+		"logs":          "查看说明步骤失败原因的日志片段和日志结尾（默认为第一个失败的步骤，否则为最后一个步骤）；--tail 或 -n N 只看结尾，--around 行号 查看某行前后，--grep 文字 查看包含该文字的行。",
 		"subscribe":     "让此会话接收这些仓库的告警：分支默认为仓库的默认分支（通配符时为所有分支），告警默认只发失败。",
 		"unsubscribe":   "停止此会话对这些仓库（及分支）的告警。",
 		"subscriptions": "列出此会话的订阅。",

@@ -14,6 +14,9 @@ type Args struct {
 	Params     map[string]string // KEY=VALUE arguments (build parameters)
 	Lines      int               // -n N; 0 when not given
 	All        bool              // --all
+	Tail       bool              // --tail: the plain end of a log
+	Around     int               // --around LINE; 0 when not given
+	Grep       string            // --grep TEXT
 }
 
 // maxLinesFlag bounds -n so a typo cannot ask Drone for a huge log.
@@ -141,6 +144,24 @@ func classify(toks []token) (Args, error) {
 			return a, nil
 		case t.text == "--all":
 			a.All = true
+		case t.text == "--tail":
+			a.Tail = true
+		case t.text == "--around":
+			if i+1 >= len(toks) {
+				return a, usagef(msgLineNeeded, t.text)
+			}
+			i++
+			n, err := strconv.Atoi(toks[i].text)
+			if err != nil || n < 1 {
+				return a, usagef(msgLineNumber, t.text, toks[i].text)
+			}
+			a.Around = n
+		case t.text == "--grep":
+			if i+1 >= len(toks) || toks[i+1].text == "" {
+				return a, usagef(msgGrepNeeded)
+			}
+			i++
+			a.Grep = toks[i].text
 		case t.text == "-n" || t.text == "--lines":
 			if i+1 >= len(toks) {
 				return a, usagef(msgLinesNeeded, t.text)
@@ -207,6 +228,15 @@ func Format(name string, a Args) string {
 	}
 	if a.All {
 		b.WriteString(" --all")
+	}
+	if a.Tail {
+		b.WriteString(" --tail")
+	}
+	if a.Around > 0 {
+		b.WriteString(" --around " + strconv.Itoa(a.Around))
+	}
+	if a.Grep != "" {
+		b.WriteString(" --grep " + quoteIfNeeded(a.Grep, true))
 	}
 	return b.String()
 }

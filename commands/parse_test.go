@@ -45,6 +45,13 @@ func TestParse(t *testing.T) {
 		{text: `/logs octo/demo 42 -n 0`, name: "logs", wantErr: "positive number"},
 		{text: `/logs octo/demo 42 -n 100001`, name: "logs", wantErr: "at most"},
 		{text: `/repos --verbose`, name: "repos", wantErr: "unknown option --verbose"},
+		{text: `/logs octo/demo 42 --tail`, name: "logs", args: Args{Positional: []string{"octo/demo", "42"}, Tail: true}},
+		{text: `/logs octo/demo 42 --around 120 -n 20`, name: "logs", args: Args{Positional: []string{"octo/demo", "42"}, Around: 120, Lines: 20}},
+		{text: `/logs octo/demo 42 --grep "connection refused"`, name: "logs", args: Args{Positional: []string{"octo/demo", "42"}, Grep: "connection refused"}},
+		{text: `/logs octo/demo 42 --grep --tail`, name: "logs", args: Args{Positional: []string{"octo/demo", "42"}, Grep: "--tail"}},
+		{text: `/logs octo/demo 42 --around`, name: "logs", wantErr: "--around needs a line number"},
+		{text: `/logs octo/demo 42 --around x`, name: "logs", wantErr: "--around wants a line number"},
+		{text: `/logs octo/demo 42 --grep`, name: "logs", wantErr: "--grep needs the text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -74,6 +81,9 @@ func TestFormatRoundTrip(t *testing.T) {
 		Params:     map[string]string{"A": "x y", "B": "", "C": `"`},
 		Lines:      12,
 		All:        true,
+		Tail:       true,
+		Around:     7,
+		Grep:       "--a b",
 	}
 	text := Format("logs", args)
 	name, got, err := Parse(text)

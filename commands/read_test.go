@@ -27,7 +27,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	one := e.run(t, reader, "/drone help /LOGS")
-	mustContain(t, "help logs", one.Title, "/logs owner/name N [step | stage/step] [-n LINES]")
+	mustContain(t, "help logs", one.Title, "/logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]")
 	mustContain(t, "help logs", one.Text, "first failed step")
 	bad := e.run(t, reader, "/help stauts")
 	if !bad.Err || e.lastObserved() != "help error" {
@@ -127,35 +127,60 @@ func TestLogs(t *testing.T) {
 			t.Fatalf("logs Err=%v Public=%v: %s", r.Err, r.Public, r.Text)
 		}
 		mustContain(t, "logs title", r.Title, "octo/demo #2 · build/compile: failure, exit code 2")
-		mustContain(t, "logs text", r.Text, "last 4 of 59 lines", "line 1): error: undefined: frobnicate")
-		wantCode := "noisy line 55\ncompile failed\nexport PASSWORD=****\nexit status 2"
-		if r.Code != wantCode {
-			t.Errorf("code = %q, want %q", r.Code, wantCode)
+		// The excerpt: what explains the failure first, then the end.
+		mustContain(t, "logs text", r.Text, "lines 1, 56–59 of 59: what explains the failure, then the end")
+		if r.Code != " 1  error: undefined: frobnicate\n… 54 lines …\n56  noisy line 55\n57  compile failed\n58  export PASSWORD=****\n59  exit status 2" {
+			t.Errorf("code = %q", r.Code)
 		}
 		mustNotContain(t, "logs", RenderText(r), "hunter2", "\x1b[")
 
-		// Default tail is 30 lines; -n overrides the platform's size.
-		r = e.run(t, reader, "/logs octo/demo 2")
-		if got := strings.Count(r.Code, "\n") + 1; got != 30 {
-			t.Errorf("default tail has %d lines, want 30", got)
+		// --tail is the plain end: 30 lines by default, -n overrides the
+		// platform's size.
+		r = e.run(t, reader, "/logs octo/demo 2 --tail")
+		if got := strings.Count(r.Code, "\n") + 1; got != 31 || !strings.HasPrefix(r.Code, "… 29 lines …\n30  noisy line 29\n") {
+			t.Errorf("default tail has %d lines: %q", got, r.Code)
+		}
+		mustContain(t, "--tail", r.Text, "last 30 of 59 lines")
+		r = e.run(t, reader, "/logs octo/demo 2 -n 3")
+		if r.Code != "… 56 lines …\n57  compile failed\n58  export PASSWORD=****\n59  exit status 2" {
+			t.Errorf("-n 3: %q", r.Code)
+		}
+		r = e.run(t, reader, "/logs octo/demo 2 --around 20 -n 4")
+		mustContain(t, "--around", r.Text, "lines 18–22 of 59, around line 20")
+		if r.Code != "… 17 lines …\n18  noisy line 17\n19  noisy line 18\n20  noisy line 19\n21  noisy line 20\n22  noisy line 21\n… 37 lines …" {
+			t.Errorf("--around: %q", r.Code)
+		}
+		r = e.run(t, reader, "/logs octo/demo 2 --around 99")
+		mustContain(t, "--around past the end", r.Text, "the log has 59 lines, no line 99")
+		r = e.run(t, reader, `/logs octo/demo 2 --grep "NOISY LINE 4"`)
+		mustContain(t, "--grep", r.Text, `11 lines match "NOISY LINE 4": lines 5, 41–50 of 59`)
+		r = e.run(t, reader, "/logs octo/demo 2 --grep password")
+		mustContain(t, "--grep masked", r.Text, `1 lines match "password": lines 58 of 59`)
+		if r.Code != "… 57 lines …\n58  export PASSWORD=****\n… 1 lines …" {
+			t.Errorf("--grep: %q", r.Code)
+		}
+		r = e.run(t, reader, "/logs octo/demo 2 --grep nowhere-to-be-found")
+		mustContain(t, "--grep none", r.Text, `no line of 59 matches "nowhere-to-be-found"`)
+		if r = e.run(t, reader, "/logs octo/demo 2 --tail --grep x"); !r.Err || !strings.Contains(r.Text, "one of --tail/-n, --around and --grep at a time") {
+			t.Errorf("two modes: %+v", r)
 		}
 		r = e.run(t, reader, "/logs octo/demo #2 lint/vet -n 10")
 		mustContain(t, "lint/vet", r.Title, "lint/vet: failure, exit code 1")
-		if r.Code != "vet: bad" {
+		if r.Code != "1  vet: bad" {
 			t.Errorf("vet log = %q", r.Code)
 		}
 		mustContain(t, "lint/vet", r.Text, "the whole log (1 line)")
 
 		r = e.run(t, reader, "/logs octo/demo 2 CLONE")
 		mustContain(t, "clone by name", r.Title, "build/clone: success")
-		if r.Code != "cloned" {
+		if r.Code != "1  cloned" {
 			t.Errorf("clone log = %q", r.Code)
 		}
 
 		// No failed step: the last step.
 		r = e.run(t, reader, "/logs octo/demo 1")
 		mustContain(t, "last step", r.Title, "build/compile: success")
-		if r.Code != "ok" {
+		if r.Code != "1  ok" {
 			t.Errorf("last step log = %q", r.Code)
 		}
 

@@ -364,16 +364,17 @@ func TestFakeClientReads(t *testing.T) {
 				}
 				return drone.StepRef{Stage: b.Stages[0].Number, Step: b.Stages[0].Steps[1].Number}
 			}
-			mark := func(l string) bool { return strings.HasPrefix(l, "ERROR") }
+			var seen []string
+			each := func(l []byte) { seen = append(seen, string(l)) }
 
 			s.ResetRequests()
-			tail, err := c.LogTail(ctxOf(t), demo, failed, testStep(failed), drone.TailOptions{Lines: 10, Mark: mark})
+			tail, err := c.LogTail(ctxOf(t), demo, failed, testStep(failed), drone.TailOptions{Lines: 10, Each: each})
 			if err != nil {
 				t.Fatalf("LogTail: %v", err)
 			}
-			want := &drone.LogTail{Lines: lines[30:], Total: 40, Marked: "ERROR: flaky network", MarkedLine: 7}
-			if !reflect.DeepEqual(tail, want) {
-				t.Errorf("LogTail = %+v, want %+v", tail, want)
+			want := &drone.LogTail{Lines: lines[30:], Total: 40}
+			if !reflect.DeepEqual(tail, want) || !reflect.DeepEqual(seen, lines) {
+				t.Errorf("LogTail = %+v, want %+v; saw %q", tail, want, seen)
 			}
 			logPath := map[drone.Dialect]string{drone.DialectV1: "GET /api/repos/octo/demo/builds/1/logs/1/2",
 				drone.DialectV08: "GET /api/repos/octo/demo/logs/1/4"}

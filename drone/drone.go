@@ -167,25 +167,20 @@ func RefOf(stage *Stage, step *Step) StepRef {
 
 // TailOptions say how much of a log to keep.
 type TailOptions struct {
-	Lines int // the last N lines; 0 means 30
-	// Mark, when set, picks out lines worth keeping even after they scrolled
-	// out of the tail (for example the first error-looking line).
-	Mark func(line string) bool
+	Lines int // the last N lines; 0 means 30, negative none
+	// Each, when set, is given every line of the log in order as it
+	// streams in, without its newline; line is only valid during the call.
+	Each func(line []byte)
 }
 
 // LogTail is the end of a step's log, read without holding the whole log.
 type LogTail struct {
 	Lines []string // the last lines, oldest first, without trailing newlines
 	Total int      // number of lines in the whole log
-	// Marked is the first line Mark chose that is not among Lines, and
-	// MarkedLine its 1-based line number (0 if none).
-	Marked     string
-	MarkedLine int
 	// KeyOpen says the first of Lines starts inside a private-key block
-	// whose BEGIN line is above the tail, MarkedInKey the same of Marked:
-	// mask them as key material (logtext.Masker.MaskFrom).
-	KeyOpen     bool
-	MarkedInKey bool
+	// whose BEGIN line is above the tail: mask them as key material
+	// (logtext.Masker.MaskLinesFrom).
+	KeyOpen bool
 }
 
 // ListOptions page through builds.

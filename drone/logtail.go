@@ -24,19 +24,19 @@ type tailer struct {
 	total   int
 	partial strings.Builder
 	cut     bool // partial was truncated at maxLineBytes
-	mark    func(string) bool
-	marked  string
-	markAt  int
-	markKey bool
+	each    func([]byte)
 	keys    logtext.KeyTracker
 }
 
 func newTailer(opts TailOptions) *tailer {
 	n := opts.Lines
-	if n <= 0 {
+	switch {
+	case n == 0:
 		n = defaultTailLines
+	case n < 0:
+		n = 0
 	}
-	return &tailer{ring: make([]string, 0, n), inKey: make([]bool, 0, n), mark: opts.Mark}
+	return &tailer{ring: make([]string, 0, n), inKey: make([]bool, 0, n), each: opts.Each}
 }
 
 // write takes one chunk: any number of lines, possibly ending mid-line.
@@ -74,10 +74,13 @@ func (t *tailer) line(s string) {
 		s = s[:maxLineBytes]
 	}
 	t.total++
-	inKey := t.keys.Line([]byte(s))
-	if t.mark != nil && t.markAt == 0 && t.mark(s) {
-		t.marked, t.markAt, t.markKey = s, t.total, inKey
+	if t.each != nil {
+		t.each([]byte(s))
 	}
+	if cap(t.ring) == 0 {
+		return
+	}
+	inKey := t.keys.Line([]byte(s))
 	if len(t.ring) < cap(t.ring) {
 		t.ring = append(t.ring, s)
 		t.inKey = append(t.inKey, inKey)
@@ -100,10 +103,6 @@ func (t *tailer) result() *LogTail {
 	out.Lines = append(out.Lines, t.ring[:t.next]...)
 	if len(t.ring) > 0 {
 		out.KeyOpen = t.inKey[t.next%len(t.ring)]
-	}
-	// A marked line still in the tail needs no separate mention.
-	if t.markAt > 0 && t.markAt <= t.total-len(out.Lines) {
-		out.Marked, out.MarkedLine, out.MarkedInKey = t.marked, t.markAt, t.markKey
 	}
 	return out
 }

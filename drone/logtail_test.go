@@ -28,17 +28,13 @@ func chunkJSON(t *testing.T, chunks ...string) string {
 }
 
 func TestReadLogTailChunks(t *testing.T) {
-	isErr := func(s string) bool { return strings.Contains(s, "ERROR") }
 	tests := []struct {
-		name       string
-		chunks     []string
-		body       string // overrides chunks
-		lines      int
-		mark       func(string) bool
-		want       []string
-		total      int
-		marked     string
-		markedLine int
+		name   string
+		chunks []string
+		body   string // overrides chunks
+		lines  int
+		want   []string
+		total  int
 	}{
 		{name: "one line per chunk", chunks: []string{"a\n", "b\n", "c\n"}, lines: 2, want: []string{"b", "c"}, total: 3},
 		{name: "several lines in one chunk", chunks: []string{"a\nb\nc\n", "d\n"}, lines: 3, want: []string{"b", "c", "d"}, total: 4},
@@ -48,10 +44,7 @@ func TestReadLogTailChunks(t *testing.T) {
 		{name: "crlf", chunks: []string{"a\r\n", "b\r", "\n"}, lines: 5, want: []string{"a", "b"}, total: 2},
 		{name: "empty lines count", chunks: []string{"\n\n", "x\n"}, lines: 5, want: []string{"", "", "x"}, total: 3},
 		{name: "default 30 lines", chunks: []string{strings.Repeat("l\n", 40)}, want: strings.Split(strings.Repeat("l\n", 30), "\n")[:30], total: 40},
-		{name: "marked line scrolled out", chunks: []string{"ok\n", "ERROR one\n", "ERROR two\n", "x\n", "y\n"}, lines: 2, mark: isErr,
-			want: []string{"x", "y"}, total: 5, marked: "ERROR one", markedLine: 2},
-		{name: "marked line still in tail", chunks: []string{"ok\n", "ERROR here\n", "y\n"}, lines: 2, mark: isErr, want: []string{"ERROR here", "y"}, total: 3},
-		{name: "mark split across chunks", chunks: []string{"ER", "ROR split\n", "a\n", "b\n"}, lines: 1, mark: isErr, want: []string{"b"}, total: 3, marked: "ERROR split", markedLine: 1},
+		{name: "line split across chunks seen whole", chunks: []string{"ER", "ROR split\n", "a\n", "b\n"}, lines: 1, want: []string{"b"}, total: 3},
 		{name: "null body", body: "null", want: []string{}, total: 0},
 		{name: "empty body", body: "", want: []string{}, total: 0},
 		{name: "0.8 entries", body: `[{"proc":"build","pos":0,"out":"x\n"},{"proc":"build","time":1,"pos":1,"out":"y\n"}]`, lines: 5, want: []string{"x", "y"}, total: 2},
@@ -62,12 +55,16 @@ func TestReadLogTailChunks(t *testing.T) {
 			if tc.chunks != nil {
 				body = chunkJSON(t, tc.chunks...)
 			}
-			got, err := readLogTail(strings.NewReader(body), TailOptions{Lines: tc.lines, Mark: tc.mark})
+			var seen []string
+			got, err := readLogTail(strings.NewReader(body), TailOptions{Lines: tc.lines, Each: func(l []byte) { seen = append(seen, string(l)) }})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got.Lines, tc.want) || got.Total != tc.total || got.Marked != tc.marked || got.MarkedLine != tc.markedLine {
-				t.Errorf("got %+v, want lines %q total %d marked %q@%d", got, tc.want, tc.total, tc.marked, tc.markedLine)
+			if !reflect.DeepEqual(got.Lines, tc.want) || got.Total != tc.total || len(seen) != tc.total {
+				t.Errorf("got %+v (each saw %q), want lines %q total %d", got, seen, tc.want, tc.total)
+			}
+			if len(seen) > 0 && !reflect.DeepEqual(seen[len(seen)-len(got.Lines):], got.Lines) {
+				t.Errorf("each saw %q, the tail is %q", seen, got.Lines)
 			}
 		})
 	}
@@ -107,15 +104,14 @@ func TestRealChunkedLogs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := readLogTail(strings.NewReader(string(body)), TailOptions{Lines: n, Mark: func(s string) bool { return strings.Contains(s, "noisy line 1 ") }})
+				seen := 0
+				got, err := readLogTail(strings.NewReader(string(body)), TailOptions{Lines: n, Each: func([]byte) { seen++ }})
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 				checkTailAgainstReference(t, dir, name, n, got)
-				if (strings.HasSuffix(name, "builds_2_logs_1_3") || strings.HasSuffix(name, "builds_3_logs_1_3")) && n < 300 {
-					if got.Marked != "noisy line 1 of 300" || got.MarkedLine < 2 {
-						t.Errorf("%s n=%d: marked %q@%d", name, n, got.Marked, got.MarkedLine)
-					}
+				if seen != got.Total {
+					t.Errorf("%s n=%d: each saw %d of %d lines", name, n, seen, got.Total)
 				}
 			}
 		}

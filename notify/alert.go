@@ -75,13 +75,17 @@ type FailedStep struct {
 	Duration time.Duration `json:"duration_ns"`
 }
 
-// LogExcerpt is the end of a failed step's log, already cleaned and masked.
+// LogExcerpt is what an alert shows of a failed step's log, already
+// cleaned and masked: the blocks that explain the failure, then the tail.
 type LogExcerpt struct {
 	Step  string   `json:"step"`
-	Lines []string `json:"lines"` // the tail, oldest first
+	Lines []string `json:"lines"` // the tail, oldest first; its first line is number Total-len(Lines)+1
 	Total int      `json:"total"` // lines in the whole log
-	// Cause is the first error-looking line above the tail, when the tail
-	// alone hides it; CauseLine is its 1-based line number.
+	// Blocks are the parts above the tail that explain the failure (the
+	// failing test, the compiler error, the traceback…), in line order.
+	Blocks []LogBlock `json:"blocks,omitempty"`
+	// Cause is the first line recognised as explaining the failure, and
+	// CauseLine its 1-based line number.
 	Cause     string `json:"cause,omitempty"`
 	CauseLine int    `json:"cause_line,omitempty"`
 }
@@ -133,8 +137,8 @@ func (a *Alert) Duration() time.Duration {
 	return a.Finished.Sub(a.Started)
 }
 
-// MultiLineLog reports whether the alert carries a log tail of more than one line.
-func (a *Alert) MultiLineLog() bool { return a.Log != nil && len(a.Log.Lines) > 1 }
+// MultiLineLog reports whether the alert carries more than one log line.
+func (a *Alert) MultiLineLog() bool { return a.Log != nil && len(a.Log.Lines)+a.Log.blockLines() > 1 }
 
 // firstLine is the commit title when the caller passed a whole message.
 func firstLine(s string) string {

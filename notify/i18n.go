@@ -20,7 +20,8 @@ type Phrases struct {
 	Exit         string // with the code
 	BuildError   string
 	Cause        string // with the line number
-	LogOf        string // step, kept lines, total lines
+	LogOf        string // step, shown lines, total lines
+	Skipped      string // lines left out of a log
 	LogOmitted   string
 	BurstFailed  string // count
 	BurstMixed   string // count, failed count
@@ -61,7 +62,8 @@ func phrasesIn(say func(en, zh string) string) *Phrases {
 		Exit:         say("exit %d", "退出码 %d"),
 		BuildError:   say("Build error", "构建错误"),
 		Cause:        say("First error (line %d)", "首个错误（第 %d 行）"),
-		LogOf:        say("Log of %s (last %d of %d lines)", "%s 的日志（最后 %d 行，共 %d 行）"),
+		LogOf:        say("Log of %s (%d of %d lines)", "%s 的日志（%d 行，共 %d 行）"),
+		Skipped:      say("… %d lines …", "… 省略 %d 行 …"),
 		LogOmitted:   say("(log tail left out: too long for this channel)", "（日志过长，未附上）"),
 		BurstFailed:  say("%d builds failed", "%d 个构建失败"),
 		BurstMixed:   say("%d build alerts, %d failed", "%d 条构建通知，其中 %d 个失败"),

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// maxLogLineBytes bounds one log line in a rendering; minified bundles and
-// base64 blobs would otherwise eat the whole message.
-const maxLogLineBytes = 400
+// MaxLogLineBytes bounds one log line in a rendering; minified bundles and
+// base64 blobs would otherwise eat the whole message. A build tool's one
+// long error line (Maven's) still fits.
+const MaxLogLineBytes = 1000
 
 // burstTailLines is how many log lines each alert of a burst may show.
 const burstTailLines = 5
@@ -73,41 +74,28 @@ func (r *renderer) notice(n *Notice) string {
 	return r.join(lines)
 }
 
-// single renders one alert, shortening its log tail to fit limit.
+// single renders one alert. The log excerpt is shortened to fit limit: the
+// tail loses its oldest lines first, then the blocks their last lines.
 func (r *renderer) single(a *Alert, limit int) string {
 	head := r.head(a)
-	if a.Log == nil || len(a.Log.Lines) == 0 {
+	if a.Log == nil || len(a.Log.Lines)+a.Log.blockLines() == 0 {
 		return cut(r.join(head), limit, r.s.fenced, r.p.Cut)
 	}
-	lines := make([]string, len(a.Log.Lines))
-	for i, l := range a.Log.Lines {
-		lines[i] = TruncateBytes(l, maxLogLineBytes, "…")
+	text := func(v LogView) string { return r.join(append(head, r.logPart(a.Log, v)...)) }
+	if limit <= 0 {
+		return text(a.Log.FullView())
 	}
-	full := r.join(append(head, r.tail(a.Log, lines)...))
-	if limit <= 0 || len(full) <= limit {
-		return full
-	}
-	// Keep the newest lines that fit beside everything else.
-	room := limit - len(r.join(append(head, r.tail(a.Log, nil)...)))
-	kept := 0
-	for i := len(lines) - 1; i >= 0 && room >= len(lines[i])+len(r.s.join)+len(r.s.blockLine); i-- {
-		room -= len(lines[i]) + len(r.s.join) + len(r.s.blockLine)
-		kept++
-	}
-	for ; kept > 0; kept-- {
-		// The count in the header may have grown a digit: check, drop one more if needed.
-		if text := r.join(append(head, r.tail(a.Log, lines[len(lines)-kept:])...)); len(text) <= limit {
-			return text
-		}
+	if v, ok := FitLog(a.Log, func(v LogView) bool { return len(text(v)) <= limit }); ok && v != (LogView{}) {
+		return text(v)
 	}
 	withNote := r.join(append(head, r.s.line(r.s.esc(r.p.LogOmitted))))
 	return cut(withNote, limit, r.s.fenced, r.p.Cut)
 }
 
-// tail is the header and block of the log lines shown.
-func (r *renderer) tail(log *LogExcerpt, lines []string) []string {
-	total := max(log.Total, len(log.Lines))
-	header := fmt.Sprintf(r.p.LogOf, log.Step, len(lines), total)
+// logPart is the header and block of the log lines in view v.
+func (r *renderer) logPart(log *LogExcerpt, v LogView) []string {
+	lines, shown := log.Numbered(v, r.p.Skipped, MaxLogLineBytes)
+	header := fmt.Sprintf(r.p.LogOf, log.Step, shown, max(log.Total, len(log.Lines)))
 	out := []string{r.s.line(r.s.bold(r.s.esc(header)))}
 	if len(lines) == 0 {
 		lines = []string{""}
@@ -152,10 +140,6 @@ func (r *renderer) head(a *Alert) []string {
 	}
 	if a.BuildError != "" {
 		lines = append(lines, s.line(s.bold(s.esc(p.BuildError))+": "+s.code(s.esc(TruncateBytes(a.BuildError, 500, "…")))))
-	}
-	if a.Log != nil && a.Log.Cause != "" {
-		label := fmt.Sprintf(p.Cause, a.Log.CauseLine)
-		lines = append(lines, s.line(s.bold(s.esc(label))+": "+s.code(s.esc(TruncateBytes(a.Log.Cause, maxLogLineBytes, "…")))))
 	}
 	return lines
 }

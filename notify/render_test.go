@@ -20,9 +20,9 @@ func TestMarkdownSingleFull(t *testing.T) {
 		"**Commit**: `abc1234` Fix the parser",
 		"**Author**: <@zhangsan>",
 		"- default/test: exit 2, 1m2s",
-		"**First error (line 870)**: `main_test.go:12: error: want 2, got 3`",
-		"**Log of test (last 3 of 1200 lines)**",
-		"```\nline 001 of the test output\nline 002 of the test output\nline 003 of the test output\n```",
+		"**Log of test (6 of 1200 lines)**",
+		"```\n… 868 lines …\n 869  === RUN   TestParse\n 870      main_test.go:12: error: want 2, got 3\n 871  --- FAIL: TestParse (0.00s)\n" +
+			"… 326 lines …\n1198  line 001 of the test output\n1199  line 002 of the test output\n1200  line 003 of the test output\n```",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
@@ -36,7 +36,7 @@ func TestMarkdownChinese(t *testing.T) {
 	a.Outcome, a.FailCount = OutcomeStillFailing, 3
 	a.Title = "修复解析器中的错误"
 	got := Markdown(&Message{Alerts: []*Alert{a}}, 0, MarkdownOptions{})
-	for _, want := range []string{"🔁 仍然失败（连续 3 次）：octo/demo #42 (main)", "**提交**: `abc1234` 修复解析器中的错误", "**作者**: Pan (pan)", "退出码 2", "test 的日志（最后 2 行，共 1200 行）"} {
+	for _, want := range []string{"🔁 仍然失败（连续 3 次）：octo/demo #42 (main)", "**提交**: `abc1234` 修复解析器中的错误", "**作者**: Pan (pan)", "退出码 2", "test 的日志（5 行，共 1200 行）", "… 省略 868 行 …"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
@@ -55,12 +55,12 @@ func TestMarkdownLimits(t *testing.T) {
 		name     string
 		alert    *Alert
 		limit    int
-		wantLast string // the newest log line must survive
+		wantLast string // this log line must survive
 		wantTail bool
 	}{
 		{"fits", sampleAlert(30), 4096, "line 030 of the test output", true},
 		{"tail shortened", sampleAlert(300), 4096, "line 300 of the test output", true},
-		{"small limit keeps one line", sampleAlert(30), 420, "line 030 of the test output", true},
+		{"small limit keeps the excerpt", sampleAlert(30), 520, "error: want 2, got 3", true},
 		{"limit below head drops tail", sampleAlert(30), 300, "", false},
 		{"cjk tail", cjk, 2048, "第 59 行", true},
 		{"cjk odd limit", cjk, 1001, "第 59 行", true},
@@ -96,8 +96,33 @@ func TestMarkdownTailKeepsNewestLines(t *testing.T) {
 	if strings.Contains(got, "line 001 ") {
 		t.Error("oldest line kept while cutting")
 	}
-	if !strings.Contains(got, "line 300 ") || !strings.Contains(got, "(last ") {
-		t.Errorf("tail end lost:\n%s", got)
+	if !strings.Contains(got, "line 300 ") || !strings.Contains(got, " of 1200 lines)") || !strings.Contains(got, "want 2, got 3") {
+		t.Errorf("tail end or excerpt lost:\n%s", got)
+	}
+}
+
+// TestMarkdownTrimsTheTailFirst: when room runs out the tail goes, oldest
+// line first, before any line of the blocks that explain the failure.
+func TestMarkdownTrimsTheTailFirst(t *testing.T) {
+	a := sampleAlert(30)
+	full := Markdown(&Message{Alerts: []*Alert{a}}, 0, MarkdownOptions{})
+	prevTail := 31
+	for limit := len(full); limit > 300; limit -= 37 {
+		got := Markdown(&Message{Alerts: []*Alert{a}}, limit, MarkdownOptions{})
+		if len(got) > limit {
+			t.Fatalf("limit %d: %d bytes", limit, len(got))
+		}
+		tail := strings.Count(got, " of the test output")
+		if tail > prevTail {
+			t.Errorf("limit %d: tail grew to %d", limit, tail)
+		}
+		prevTail = tail
+		if tail > 0 && !strings.Contains(got, "want 2, got 3") {
+			t.Errorf("limit %d: the excerpt went before the tail:\n%s", limit, got)
+		}
+		if tail > 0 && !strings.Contains(got, "line 030 of the test output") {
+			t.Errorf("limit %d: the newest line went first:\n%s", limit, got)
+		}
 	}
 }
 
@@ -180,14 +205,14 @@ func TestTextAndHTML(t *testing.T) {
 	a.Title = "<script>alert(1)</script>"
 	m := &Message{Alerts: []*Alert{a}}
 	text := Text(m, 0)
-	if !strings.Contains(text, "Build: #42 <https://drone.test/octo/demo/42>") || strings.Contains(text, "```") || !strings.Contains(text, "    line 002 of the test output") {
+	if !strings.Contains(text, "Build: #42 <https://drone.test/octo/demo/42>") || strings.Contains(text, "```") || !strings.Contains(text, "    1200  line 002 of the test output") {
 		t.Errorf("plain text:\n%s", text)
 	}
 	h := HTML(m)
 	if strings.Contains(h, "<script>") || !strings.Contains(h, "&lt;script&gt;") {
 		t.Errorf("HTML not escaped:\n%s", h)
 	}
-	if !strings.Contains(h, "<pre") || !strings.Contains(h, "line 001 of the test output\nline 002") {
+	if !strings.Contains(h, "<pre") || !strings.Contains(h, "1199  line 001 of the test output\n1200  line 002") {
 		t.Errorf("HTML tail:\n%s", h)
 	}
 	if got := Subject(m); got != "[failure] octo/demo #42 (main)" {
@@ -207,7 +232,7 @@ func TestNotice(t *testing.T) {
 
 func TestMarkdownNoCodeBlocks(t *testing.T) {
 	got := Markdown(&Message{Alerts: []*Alert{sampleAlert(2)}}, 0, MarkdownOptions{NoCodeBlocks: true})
-	if strings.Contains(got, "```") || !strings.Contains(got, "> line 002 of the test output") {
+	if strings.Contains(got, "```") || !strings.Contains(got, "> 1200  line 002 of the test output") {
 		t.Errorf("got:\n%s", got)
 	}
 }
@@ -220,7 +245,8 @@ func BenchmarkMarkdownCut(b *testing.B) {
 	}
 }
 
-// sampleAlert is a failed build with a tail of n log lines.
+// sampleAlert is a failed build with a block of three lines that explain
+// the failure and a tail of n log lines.
 func sampleAlert(n int) *Alert {
 	lines := make([]string, n)
 	for i := range lines {
@@ -237,7 +263,8 @@ func sampleAlert(n int) *Alert {
 		Started:  start, Finished: start.Add(3*time.Minute + 4*time.Second),
 		FailedSteps: []FailedStep{{Stage: "default", Name: "test", ExitCode: 2, Duration: 62 * time.Second}},
 		Log: &LogExcerpt{Step: "test", Lines: lines, Total: 1200,
-			Cause: "main_test.go:12: error: want 2, got 3", CauseLine: 870},
+			Blocks: []LogBlock{{First: 869, Lines: []string{"=== RUN   TestParse", "    main_test.go:12: error: want 2, got 3", "--- FAIL: TestParse (0.00s)"}}},
+			Cause:  "main_test.go:12: error: want 2, got 3", CauseLine: 870},
 		At: start.Add(3 * time.Minute),
 	}
 }

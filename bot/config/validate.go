@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/notify"
 	"net"
 	"os"
@@ -114,6 +115,9 @@ func (c *checker) validateWatch() {
 	if c.oneOf("watch.mode", w.Mode, ModePoll, ModeWebhook) && w.Mode == ModeWebhook {
 		// Unsigned webhooks would let anyone fake builds, so the secret is required.
 		c.required("watch.webhook_secret", w.WebhookSecret)
+		if c.cfg.Drone.API == drone.DialectWoodpecker {
+			c.rep.errorf(c.line("watch.mode"), "watch.mode: Woodpecker sends no global webhooks; use poll, which reads its feed")
+		}
 	}
 	c.atLeast("watch.interval", w.Interval, time.Second)
 	c.atLeast("watch.safety_poll", w.SafetyPoll, time.Second)

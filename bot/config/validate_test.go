@@ -46,6 +46,8 @@ func TestValidationRules(t *testing.T) {
 		{"webhook secret unset", base + "watch:\n  mode: webhook\n  webhook_secret: ${HOOK_SECRET}\n", nil,
 			"warning bot.yaml:6: watch.webhook_secret is empty: HOOK_SECRET is not set (run refuses to start until it is set)"},
 		{"webhook secret missing", base + "watch:\n  mode: webhook\n", nil, "error bot.yaml:4: watch.webhook_secret is required"},
+		{"woodpecker has no webhooks", base + "  api: woodpecker\nwatch:\n  mode: webhook\n  webhook_secret: s\n", nil,
+			"error bot.yaml:6: watch.mode: Woodpecker sends no global webhooks; use poll, which reads its feed"},
 		{"log_tail range", base + "watch:\n  log_tail: 5000\n", nil, "error bot.yaml:5: watch.log_tail: must be between 1 and 1000 lines"},
 		{"log_tail type", base + "watch:\n  log_tail: many\n", nil, `error bot.yaml:5: watch.log_tail: must be a whole number (got "many")`},
 		{"bad glob", base + "watch:\n  repos: [\"octo/[\"]\n", nil, `error bot.yaml:5: watch.repos[0]: "octo/[" is not a valid glob pattern`},

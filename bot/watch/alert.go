@@ -76,36 +76,34 @@ func (ab *AlertBuilder) BuildAlert(ctx context.Context, repo string, b *drone.Bu
 	return a
 }
 
-// logExcerpt reads the tail of one step's log, cleaned and masked.
+// logExcerpt reads one step's log: the blocks that explain the failure and
+// the tail, cleaned and masked.
 func (ab *AlertBuilder) logExcerpt(ctx context.Context, repo string, b *drone.Build, stage *drone.Stage, step *drone.Step) *notify.LogExcerpt {
 	lines := ab.LogTail
 	if lines <= 0 {
 		lines = DefaultLogTail
 	}
-	// The mark sees raw lines; colour codes must not hide an error word.
-	mark := func(line string) bool { return logtext.IsErrorLine(logtext.Clean(line)) }
+	c := logtext.NewCollector(logtext.Options{Tail: lines, Find: true})
 	ref := drone.RefOf(stage, step)
-	tail, err := ab.Client.LogTail(ctx, repo, b.Number, ref, drone.TailOptions{Lines: lines, Mark: mark})
-	if err != nil {
+	if _, err := ab.Client.LogTail(ctx, repo, b.Number, ref, drone.TailOptions{Lines: -1, Each: c.Line}); err != nil {
 		if k := drone.KindOf(err); k != drone.KindLogNotReady && k != drone.KindNotFound {
 			ab.logger().Warn("alert without log tail", "repo", repo, "build", b.Number, "step", step.Name, "err", err)
 		}
 		return nil
 	}
-	cleaned := make([]string, len(tail.Lines))
-	for i, l := range tail.Lines {
-		cleaned[i] = logtext.Clean(l)
+	return LogExcerpt(stepLabel(b, stage, step), c.Excerpt(ab.masker()))
+}
+
+// LogExcerpt is the alert's form of an excerpt.
+func LogExcerpt(step string, ex *logtext.Excerpt) *notify.LogExcerpt {
+	out := &notify.LogExcerpt{Step: step, Lines: ex.Tail.Lines, Total: ex.Total, Cause: ex.Cause, CauseLine: ex.CauseLine}
+	if out.Lines == nil {
+		out.Lines = []string{}
 	}
-	ex := &notify.LogExcerpt{
-		Step:  stepLabel(b, stage, step),
-		Lines: ab.masker().MaskLinesFrom(cleaned, tail.KeyOpen),
-		Total: tail.Total,
+	for _, bl := range ex.Blocks {
+		out.Blocks = append(out.Blocks, notify.LogBlock{First: bl.First, Lines: bl.Lines})
 	}
-	if tail.MarkedLine > 0 {
-		ex.Cause, _ = ab.masker().MaskFrom(logtext.Clean(tail.Marked), tail.MarkedInKey)
-		ex.CauseLine = tail.MarkedLine
-	}
-	return ex
+	return out
 }
 
 // stepLabel names a step the way /logs accepts it: "stage/step" when the

@@ -51,6 +51,9 @@ func TestAlertMasksSecrets(t *testing.T) {
 				t.Fatalf("alerts = %s, want one failure with a log", outcomes(got))
 			}
 			text := got[0].Log.Cause + "\n" + strings.Join(got[0].Log.Lines, "\n")
+			for _, b := range got[0].Log.Blocks {
+				text += "\n" + strings.Join(b.Lines, "\n")
+			}
 			for _, s := range secrets {
 				if strings.Contains(text, s) {
 					t.Errorf("secret %q left in the alert:\n%s", s, text)

@@ -26,7 +26,7 @@ type harness struct {
 	alerts []*notify.Alert
 }
 
-var dialects = []drone.Dialect{drone.DialectV1, drone.DialectV08}
+var dialects = []drone.Dialect{drone.DialectV1, drone.DialectV08, drone.DialectWoodpecker}
 
 func newHarness(tb testing.TB, dialect drone.Dialect) *harness {
 	tb.Helper()

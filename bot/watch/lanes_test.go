@@ -36,6 +36,15 @@ func slowWorld(t *testing.T, dialect drone.Dialect, emitted chan<- string, edit 
 	return h, w
 }
 
+// hungPrefix is the path prefix of every request about octo/a-hung, the
+// first repository of slowWorld (Woodpecker names repositories by id).
+func hungPrefix(dialect drone.Dialect) string {
+	if dialect == drone.DialectWoodpecker {
+		return "/api/repos/1/"
+	}
+	return "/api/repos/octo/a-hung/"
+}
+
 func waitFor(t *testing.T, ch <-chan string, want string) {
 	t.Helper()
 	select {
@@ -55,7 +64,7 @@ func TestPollSlowRepositoryDoesNotDelayAnother(t *testing.T) {
 			h, w := slowWorld(t, dialect, emitted)
 			h.fake.AddBuild("octo/a-hung", failingBuild())
 			h.fake.AddBuild("octo/b-fine", failingBuild())
-			release := h.fake.Hold("", "/api/repos/octo/a-hung")
+			release := h.fake.Hold("", hungPrefix(dialect))
 			defer release()
 			done := make(chan struct{})
 			go func() { defer close(done); w.RunOnce(context.Background()) }()
@@ -76,7 +85,7 @@ func TestWebhookSlowRepositoryDoesNotDelayAnother(t *testing.T) {
 	defer cancel()
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
-	release := h.fake.Hold("", "/api/repos/octo/a-hung")
+	release := h.fake.Hold("", hungPrefix(drone.DialectV1))
 	defer release()
 	for _, r := range []string{"octo/a-hung", "octo/b-fine"} {
 		n := h.fake.AddBuild(r, failingBuild())

@@ -15,7 +15,7 @@ import (
 )
 
 // listPageSize is how many builds one catch-up list asks for (1.x allows
-// at most 100; 0.8 always answers 50).
+// at most 100; 0.8 always answers 50, Woodpecker at most 50).
 const listPageSize = 100
 
 // CycleStats say what one poll cycle did.
@@ -40,6 +40,11 @@ type Poller struct {
 
 	mu      sync.Mutex       // one cycle at a time
 	cursors map[string]int64 // newest build number seen per repository; nil until loaded
+	// seeded is set once a cycle listed every repository: from then on a
+	// server with a feed (Woodpecker) is read through it, and a repository
+	// the feed names for the first time was activated since, so its builds
+	// are news.
+	seeded bool
 }
 
 // NewPoller returns a poller watching the repositories matching globs
@@ -52,7 +57,7 @@ func NewPoller(client drone.Client, state State, pipeline *Pipeline, globs []str
 }
 
 // Cycle polls once. The only Drone request made when nothing changed is
-// the repository listing; a repository with a new finished build costs one
+// the repository listing (on Woodpecker, after the first cycle, the feed); a repository with a new finished build costs one
 // Build request per such build (plus one list page when several builds
 // came since the last cycle), and every unfinished build other than a
 // repository's latest one costs one Build request until it finishes.
@@ -75,9 +80,9 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 	for _, pb := range pendingList {
 		pending[pb.Repo] = append(pending[pb.Repo], pb.Number)
 	}
-	repos, err := p.client.Repos(ctx, true)
+	repos, listed, fromFeed, err := p.listing(ctx, pending)
 	if err != nil {
-		return st, fmt.Errorf("watch: list repositories: %w", err)
+		return st, err
 	}
 
 	// Repositories are worked on concurrently, each its builds in order:
@@ -95,32 +100,37 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 			latest = r.Build.Number
 		}
 		prev, known := p.cursors[r.Slug]
+		// A repository the feed names for the first time was activated
+		// since the listing seeded the cursors: its builds are checked as
+		// new ones (prev 0).
+		firstLook := !known && !fromFeed
 		pend := pending[r.Slug]
-		if known && latest <= prev && len(pend) == 0 {
+		if !firstLook && latest <= prev && len(pend) == 0 {
 			continue
 		}
-		if known {
+		if !firstLook {
 			st.Changed++
 		}
+		inFeed := listed[r.Slug]
 		work.Go(r.Slug, func() {
 			var rs CycleStats
 			var err error
-			if known {
-				err = p.checkRepo(ctx, r, prev, pend, &rs)
-			} else {
+			if firstLook {
 				err = p.firstSighting(ctx, r, &rs)
+			} else {
+				err = p.checkRepo(ctx, r, prev, pend, inFeed, &rs)
 			}
 			mu.Lock()
 			defer mu.Unlock()
 			st.Processed += rs.Processed
 			st.Alerts += rs.Alerts
 			switch {
-			case err != nil && ctx.Err() == nil && known:
+			case err != nil && ctx.Err() == nil && !firstLook:
 				p.log.Warn("poll: repository check failed, will retry", "repo", r.Slug, "err", err)
 			case err != nil && ctx.Err() == nil:
 				p.log.Warn("poll: first look at a repository failed, will retry", "repo", r.Slug, "err", err)
 			case err != nil: // the cycle was cancelled; the cursor stays
-			case !known || latest > prev:
+			case firstLook || latest > prev:
 				updates[r.Slug] = latest
 			}
 		})
@@ -135,10 +145,75 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 		}
 		maps.Copy(p.cursors, updates)
 	}
+	if !fromFeed {
+		p.seeded = true
+	}
 	if left, err := p.state.Pending(ctx); err == nil {
 		st.Pending = len(left)
 	}
 	return st, nil
+}
+
+// listing is what one cycle looks at: every repository with its latest
+// build, from the repository listing (one request). On a server with a
+// feed (Woodpecker) it is the feed instead, once a listing seeded the
+// cursors: one request names every new build, and listed holds each
+// repository's builds in it, newest first. A full feed whose oldest build
+// is new may have dropped more: the listing is read as well.
+func (p *Poller) listing(ctx context.Context, pending map[string][]int64) (repos []*drone.Repo, listed map[string][]*drone.Build, fromFeed bool, err error) {
+	if p.seeded {
+		recent, ferr := p.client.RecentBuilds(ctx)
+		switch {
+		case drone.KindOf(ferr) == drone.KindNotImplemented:
+		case ferr != nil:
+			return nil, nil, false, fmt.Errorf("watch: list recent builds: %w", ferr)
+		default:
+			listed = map[string][]*drone.Build{}
+			for _, rb := range recent {
+				listed[rb.Slug] = append(listed[rb.Slug], rb.Build)
+			}
+			if !p.feedOverflowed(recent) {
+				return feedRepos(recent, pending), listed, true, nil
+			}
+			p.log.Info("poll: more builds than the feed holds since the last cycle; listing every repository")
+		}
+	}
+	repos, err = p.client.Repos(ctx, true)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("watch: list repositories: %w", err)
+	}
+	return repos, listed, false, nil
+}
+
+// feedOverflowed reports whether a full feed's oldest build is new: older
+// new builds may have scrolled out of it.
+func (p *Poller) feedOverflowed(recent []*drone.RecentBuild) bool {
+	if len(recent) < drone.FeedLimit {
+		return false
+	}
+	oldest := recent[len(recent)-1]
+	cursor, known := p.cursors[oldest.Slug]
+	return !known || oldest.Build.Number > cursor
+}
+
+// feedRepos turns the feed into the repository view: each repository with
+// its newest build, plus those with unfinished builds the feed no longer
+// shows, so they are checked again.
+func feedRepos(recent []*drone.RecentBuild, pending map[string][]int64) []*drone.Repo {
+	var out []*drone.Repo
+	seen := map[string]bool{}
+	for _, rb := range recent {
+		if !seen[rb.Slug] {
+			seen[rb.Slug] = true
+			out = append(out, &drone.Repo{Slug: rb.Slug, Active: true, Build: rb.Build})
+		}
+	}
+	for _, slug := range slices.Sorted(maps.Keys(pending)) {
+		if !seen[slug] {
+			out = append(out, &drone.Repo{Slug: slug, Active: true})
+		}
+	}
+	return out
 }
 
 // firstSighting records a repository seen for the first time. Builds that
@@ -194,12 +269,20 @@ func finishedBefore(b *drone.Build, first time.Time) bool {
 }
 
 // checkRepo processes, in number order, the builds newer than prev and the
-// pending ones of repository r.
-func (p *Poller) checkRepo(ctx context.Context, r *drone.Repo, prev int64, pend []int64, st *CycleStats) error {
+// pending ones of repository r. listed are builds of r whose status is
+// known already (the feed's); only when they leave a gap is a page of
+// builds listed.
+func (p *Poller) checkRepo(ctx context.Context, r *drone.Repo, prev int64, pend []int64, listed []*drone.Build, st *CycleStats) error {
 	known := map[int64]*drone.Build{} // builds whose status is known from a listing
 	candidates := map[int64]bool{}
 	for _, n := range pend {
 		candidates[n] = true
+	}
+	for _, b := range listed {
+		known[b.Number] = b
+		if b.Number > prev {
+			candidates[b.Number] = true
+		}
 	}
 	latest := r.Build
 	if latest != nil {
@@ -208,7 +291,7 @@ func (p *Poller) checkRepo(ctx context.Context, r *drone.Repo, prev int64, pend 
 			candidates[latest.Number] = true
 		}
 	}
-	if latest != nil && latest.Number-prev > 1 {
+	if latest != nil && latest.Number-prev > 1 && !covered(known, prev, latest.Number) {
 		// Several builds came since the last look: one page finds them.
 		page, err := p.client.Builds(ctx, r.Slug, drone.ListOptions{PerPage: listPageSize})
 		if err != nil {
@@ -272,6 +355,16 @@ func (p *Poller) checkBuild(ctx context.Context, slug string, n int64, listed *d
 	st.Processed++
 	p.pipeline.found("poll")
 	return nil
+}
+
+// covered reports whether known holds every build after prev up to latest.
+func covered(known map[int64]*drone.Build, prev, latest int64) bool {
+	for n := prev + 1; n <= latest; n++ {
+		if known[n] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *Poller) addPending(ctx context.Context, slug string, n int64) {

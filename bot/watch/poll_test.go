@@ -89,7 +89,12 @@ func TestPollAlertFlow(t *testing.T) {
 	}
 }
 
+// isRepoListing: Drone's listing with each repository's latest build, or
+// Woodpecker's (which always has it), or Woodpecker's feed of recent builds.
 func isRepoListing(r dronetest.Request) bool {
+	if r.Method == "GET" && (r.Path == "/api/user/feed" || r.Path == "/api/user/repos") && r.RawQuery == "" {
+		return true
+	}
 	return r.Method == "GET" && (r.Path == "/api/user/repos" || r.Path == "/api/user/feed") &&
 		strings.Contains(r.RawQuery, "latest=true")
 }
@@ -216,7 +221,7 @@ func TestPollRestartAndCatchUp(t *testing.T) {
 				switch {
 				case isRepoListing(r):
 					lists++
-				case strings.HasSuffix(r.Path, "/builds"):
+				case strings.HasSuffix(r.Path, "/builds"), strings.HasSuffix(r.Path, "/pipelines"):
 					builds++
 				}
 			}

@@ -74,7 +74,7 @@ func checkMail(t *testing.T, raw []byte) {
 		types = append(types, ct)
 		switch ct {
 		case "text/plain":
-			if !strings.Contains(string(body), "修复 <b>解析器</b>") || !strings.Contains(string(body), "    --- FAIL: TestX") {
+			if !strings.Contains(string(body), "修复 <b>解析器</b>") || !strings.Contains(string(body), "    1  --- FAIL: TestX") {
 				t.Errorf("plain part:\n%s", body)
 			}
 		case "text/html":

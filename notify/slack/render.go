@@ -11,8 +11,9 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// maxLogLine bounds one log line so a minified blob cannot fill the tail.
-const maxLogLine = 400
+// maxLogLine bounds one log line so a minified blob cannot fill the
+// section.
+const maxLogLine = notify.MaxLogLineBytes
 
 // ButtonValue is the value of an alert's buttons: "owner/name#N".
 func ButtonValue(a *notify.Alert) string { return fmt.Sprintf("%s#%d", a.Repo, a.Build) }
@@ -70,8 +71,8 @@ func noticeBlocks(n *notify.Notice) []slackapi.Block {
 func alertBlocks(a *notify.Alert, p *notify.Phrases) []slackapi.Block {
 	blocks := []slackapi.Block{Header(p.OutcomeLabel(a) + p.Colon + buildName(a))}
 	blocks = append(blocks, Section(CutLines(facts(a, p), MaxSectionText)))
-	if a.Log != nil && len(a.Log.Lines) > 0 {
-		blocks = append(blocks, Section(logTail(a.Log, p, MaxSectionText)))
+	if a.Log != nil && len(a.Log.Lines)+len(a.Log.Blocks) > 0 {
+		blocks = append(blocks, Section(logExcerpt(a.Log, p, MaxSectionText)))
 	}
 	if a.Outcome.Failed() {
 		v := ButtonValue(a)
@@ -116,9 +117,6 @@ func facts(a *notify.Alert, p *notify.Phrases) string {
 	if a.BuildError != "" {
 		lines = append(lines, "*"+p.BuildError+"*: `"+CodeSafe(notify.TruncateBytes(a.BuildError, 500, "…"))+"`")
 	}
-	if a.Log != nil && a.Log.Cause != "" {
-		lines = append(lines, "*"+fmt.Sprintf(p.Cause, a.Log.CauseLine)+"*: `"+CodeSafe(notify.TruncateBytes(a.Log.Cause, maxLogLine, "…"))+"`")
-	}
 	return strings.Join(lines, "\n")
 }
 
@@ -148,32 +146,35 @@ func stepText(st notify.FailedStep, p *notify.Phrases) string {
 	return t
 }
 
-// logTail is the log tail as a code block of at most limit characters,
-// keeping the newest lines: older lines go first, and a last line longer
-// than the room loses its start.
-func logTail(log *notify.LogExcerpt, p *notify.Phrases, limit int) string {
-	const open, close = "```\n", "\n```"
-	total := max(log.Total, len(log.Lines))
-	// The header's counts may vary in width; reserve room for the widest.
-	room := limit - utf8.RuneCountInString(fmt.Sprintf(p.LogOf, Escape(log.Step), total, total)) - len("*\n*") - len(open) - len(close)
-	var kept []string
-	for i := len(log.Lines) - 1; i >= 0; i-- {
-		line := CodeSafe(notify.TruncateBytes(log.Lines[i], maxLogLine, "…"))
-		n := utf8.RuneCountInString(line) + 1
-		if n > room {
-			if len(kept) == 0 && room > 1 {
-				kept = append(kept, "…"+LastRunes(line, room-2))
-			}
-			break
+// logExcerpt is the log excerpt as a code block of at most limit
+// characters: the tail loses its oldest lines first, then the blocks their
+// last lines; a single line longer than the room loses its end.
+func logExcerpt(log *notify.LogExcerpt, p *notify.Phrases, limit int) string {
+	render := func(v notify.LogView) string {
+		lines, shown := log.Numbered(v, p.Skipped, maxLogLine)
+		for i, l := range lines {
+			lines[i] = blockSafe(l)
 		}
-		room -= n
-		kept = append(kept, line)
+		head := "*" + fmt.Sprintf(p.LogOf, Escape(log.Step), shown, max(log.Total, len(log.Lines))) + "*\n"
+		return head + "```\n" + strings.Join(lines, "\n") + "\n```"
 	}
-	for i, j := 0, len(kept)-1; i < j; i, j = i+1, j-1 {
-		kept[i], kept[j] = kept[j], kept[i]
+	fits := func(v notify.LogView) bool { return utf8.RuneCountInString(render(v)) <= limit }
+	if v, ok := notify.FitLog(log, fits); ok && v != (notify.LogView{}) {
+		return render(v)
 	}
-	head := "*" + fmt.Sprintf(p.LogOf, Escape(log.Step), len(kept), total) + "*\n"
-	return head + open + strings.Join(kept, "\n") + close
+	// Not one whole line fits: the newest line, cut.
+	one := notify.LogView{Tail: 1}
+	if len(log.Lines) == 0 {
+		one = notify.LogView{Blocks: 1}
+	}
+	text := render(one)
+	return CutRunes(text[:len(text)-len("\n```")], limit-len("…\n```")) + "…\n```"
+}
+
+// blockSafe makes s safe as a line of a code block: only a fence would end
+// it, so single backquotes (`name' in compiler messages) stay.
+func blockSafe(s string) string {
+	return strings.ReplaceAll(Escape(s), "```", "'''")
 }
 
 // burstBlocks lists every build of a merged burst, worst first, one line

@@ -99,7 +99,7 @@ func TestAlertBlocks(t *testing.T) {
 			}
 			text := sectionTexts(m)
 			for _, want := range []string{"<@U012AB3CD>", "<https://drone.test/octo/demo/42|#42>", "fix &lt;parser&gt; &amp; lexer",
-				"FAIL: TestParse 30\n```", "test: exit 2", "(last 30 of 30 lines)"} {
+				"30  FAIL: TestParse 30\n```", "test: exit 2", "(30 of 30 lines)"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("sections lack %q:\n%s", want, text)
 				}
