@@ -7,17 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/bot/sinktest"
 	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/notify"
-	"github.com/dronebot/dronebot/notify/delivery"
 	"github.com/dronebot/dronebot/notify/dingtalk"
 	"github.com/dronebot/dronebot/notify/dingtalk/dingtalktest"
 	"github.com/dronebot/dronebot/notify/email"
@@ -160,160 +157,35 @@ func faultySinks(t *testing.T) []faultySink {
 	}
 }
 
-// rig is a real store and delivery worker around one sink, on a clock the
-// test moves so that backoffs pass at once.
-type rig struct {
-	st      *store.Store
-	worker  *delivery.Worker
-	mu      sync.Mutex
-	now     time.Time
-	ambig   atomic.Int64
-	results map[delivery.Result]int
+// fake is the entry as the shared fault tests drive it.
+func (fs faultySink) fake() sinktest.Fake {
+	return sinktest.Fake{Type: fs.sink.Type, Config: fs.sink.Settings, Fail: fs.fail, Hang: fs.hang, Texts: fs.texts,
+		DeliveryIDs: fs.deliveryIDs}
 }
 
-func newRig(t *testing.T, name string, sc *config.Sink) *rig {
-	t.Helper()
-	r := &rig{now: time.Now(), results: map[delivery.Result]int{}}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), store.Options{Now: r.clock})
-	if err != nil {
-		t.Fatal(err)
+func TestEverySinkPassesTheFaultTests(t *testing.T) {
+	for _, fs := range faultySinks(t) {
+		t.Run(fs.name, func(t *testing.T) {
+			sinktest.Run(t, func(t *testing.T) sinktest.Fake {
+				for _, fresh := range faultySinks(t) {
+					if fresh.name == fs.name {
+						return fresh.fake()
+					}
+				}
+				panic("unreachable")
+			})
+		})
 	}
-	t.Cleanup(func() { st.Close() })
-	r.st = st
-	log := slog.New(slog.DiscardHandler)
-	sink, err := buildSink(name, sc, &http.Client{Timeout: 10 * time.Second}, io.Discard, log)
+}
+
+// newRig is the shared fault tests' rig around the sink sc configures.
+func newRig(t *testing.T, name string, sc *config.Sink) *sinktest.Rig {
+	t.Helper()
+	sink, err := buildSink(name, sc, &http.Client{Timeout: 10 * time.Second}, io.Discard, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("build %s sink: %v", name, err)
 	}
-	r.worker = &delivery.Worker{Outbox: outboxAdapter{st}, Now: r.clock, Logger: log, SendTimeout: 2 * time.Second,
-		Sink:  func(string) (notify.Sink, bool) { return sink, true },
-		Limit: func(string) []delivery.Window { return notify.LimitsOf(sink) },
-		OnResult: func(_ string, res delivery.Result) {
-			if res == delivery.ResultAmbiguous {
-				r.ambig.Add(1)
-			}
-			r.mu.Lock()
-			r.results[res]++
-			r.mu.Unlock()
-		}}
-	return r
-}
-
-func (r *rig) clock() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }
-func (r *rig) advance(d time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.now = r.now.Add(d)
-}
-
-// enqueue queues alerts for builds 1..n of two repositories, interleaved.
-func (r *rig) enqueue(t *testing.T, dest string, n int) []string {
-	t.Helper()
-	var order []string
-	for i := 1; i <= n; i++ {
-		repo := []string{"octo/a", "octo/b"}[i%2]
-		a := &notify.Alert{ID: fmt.Sprintf("%s#%d:failure", repo, i), Outcome: notify.OutcomeFailure, Repo: repo,
-			Build: int64(i), Status: "failure", Branch: "main", Title: fmt.Sprintf("change %d", i), At: r.clock(),
-			FailedSteps: []notify.FailedStep{{Stage: "default", Name: "test", ExitCode: 1}}}
-		payload, err := jsonMessage(&notify.Message{ID: deliveryID(a.ID, dest), Alerts: []*notify.Alert{a}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := r.st.Enqueue(context.Background(), store.Delivery{Key: a.ID, Destination: dest, Payload: payload, Created: r.clock()}); err != nil {
-			t.Fatal(err)
-		}
-		order = append(order, fmt.Sprintf("%s #%d", repo, i))
-	}
-	return order
-}
-
-// drain runs the worker, moving the clock past every backoff and rate
-// window, until the outbox is empty.
-func (r *rig) drain(t *testing.T) {
-	t.Helper()
-	for i := 0; i < 60; i++ {
-		if err := r.worker.Drain(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		depth, _, err := r.st.OutboxStats(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if depth == 0 {
-			return
-		}
-		r.advance(2 * time.Minute)
-	}
-	t.Fatal("the outbox never emptied")
-}
-
-// arrivals finds, in each accepted message, which builds it names.
-func arrivals(texts []string, builds []string) []string {
-	var got []string
-	for _, text := range texts {
-		for _, b := range builds {
-			if strings.Contains(text, b+" ") || strings.Contains(text, b+"\n") || strings.Contains(text, b+"*") ||
-				strings.Contains(text, b+"(") || strings.HasSuffix(text, b) || strings.Contains(text, b+"<") ||
-				strings.Contains(text, b+"\"") || strings.Contains(text, b+"]") {
-				got = append(got, b)
-			}
-		}
-	}
-	return got
-}
-
-func TestEverySinkDeliversOnceInOrderAfterFaults(t *testing.T) {
-	for _, fs := range faultySinks(t) {
-		t.Run(fs.name, func(t *testing.T) {
-			r := newRig(t, fs.name, fs.sink)
-			fs.fail(3)
-			builds := r.enqueue(t, fs.name, 6)
-			r.drain(t)
-			got := arrivals(fs.texts(), builds)
-			if strings.Join(got, ",") != strings.Join(builds, ",") {
-				t.Errorf("arrived %v, want each of %v once, in order; accepted: %q", got, builds, fs.texts())
-			}
-			if r.results[delivery.ResultRetry] == 0 {
-				t.Errorf("no retry was counted: %v", r.results)
-			}
-		})
-	}
-}
-
-func TestAmbiguousSendsAreRetriedAndCounted(t *testing.T) {
-	for _, fs := range faultySinks(t) {
-		if fs.hang == nil {
-			continue
-		}
-		t.Run(fs.name, func(t *testing.T) {
-			r := newRig(t, fs.name, fs.sink)
-			fs.hang()
-			builds := r.enqueue(t, fs.name, 3)
-			r.drain(t)
-			got := arrivals(fs.texts(), builds)
-			seen := map[string]int{}
-			for _, b := range got {
-				seen[b]++
-			}
-			for _, b := range builds {
-				if seen[b] < 1 {
-					t.Errorf("%s never arrived (arrivals %v)", b, got)
-				}
-			}
-			if seen[builds[0]] != 2 {
-				t.Errorf("the accepted-then-hung alert arrived %d times, want a copy (2)", seen[builds[0]])
-			}
-			if r.ambig.Load() < 1 {
-				t.Error("the copy was not counted as ambiguous")
-			}
-			if fs.deliveryIDs != nil {
-				ids := fs.deliveryIDs()
-				if len(ids) != 4 || ids[0] == "" || ids[0] != ids[1] {
-					t.Errorf("delivery ids %q: the copy must carry the first attempt's id", ids)
-				}
-			}
-		})
-	}
+	return sinktest.NewRig(t, sink)
 }
 
 func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
@@ -346,16 +218,16 @@ func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mail, _ := r.worker.Sink("mail")
-	r.worker.Sink = func(dest string) (notify.Sink, bool) {
+	mail, _ := r.Worker.Sink("mail")
+	r.Worker.Sink = func(dest string) (notify.Sink, bool) {
 		if dest == "hook" {
 			return hookSink, true
 		}
 		return mail, true
 	}
-	r.enqueue(t, "mail", 1)
-	r.enqueue(t, "hook", 2)
-	if err := r.worker.Dispatch(context.Background()); err != nil {
+	r.Enqueue(t, "mail", 1)
+	r.Enqueue(t, "hook", 2)
+	if err := r.Worker.Dispatch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 10*time.Second, func() bool { return len(hook.Requests()) == 2 }, "the webhook to get its alerts while mail hangs")
@@ -364,10 +236,10 @@ func TestSilentMailServerBlocksNothingAndLeaksNoConnection(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("the silent mail connection was never closed")
 	}
-	if err := r.worker.Drain(context.Background()); err != nil {
+	if err := r.Worker.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	d, err := r.st.GetDelivery(context.Background(), 1)
+	d, err := r.Store.GetDelivery(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,8 +252,8 @@ func TestBurstToOneRobotStaysWithinItsRate(t *testing.T) {
 	robot := wecomtest.NewServer("burst-key")
 	defer robot.Close()
 	r := newRig(t, "robot", &config.Sink{Type: "wecom", Settings: &wecom.Config{URL: robot.URL("burst-key")}})
-	builds := r.enqueue(t, "robot", 100)
-	if err := r.worker.Drain(context.Background()); err != nil {
+	builds := r.Enqueue(t, "robot", 100)
+	if err := r.Worker.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	msgs := robot.Messages()
@@ -393,7 +265,7 @@ func TestBurstToOneRobotStaysWithinItsRate(t *testing.T) {
 		texts = append(texts, m.Content)
 	}
 	named := map[string]bool{}
-	for _, b := range arrivals(texts, builds) {
+	for _, b := range sinktest.Arrivals(texts, builds) {
 		named[b] = true
 	}
 	if len(named) != 100 {

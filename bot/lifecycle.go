@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -17,46 +19,98 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// run serves until ctx ends, then stops within server.shutdown_timeout:
+// Serve runs the bot on cfg until ctx is done, then drains within
+// server.shutdown_timeout. `stdout` sinks write to out.
+func Serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, out io.Writer) error {
+	svc, err := New(ctx, cfg, logger, Deps{Out: out})
+	if err != nil {
+		return fmt.Errorf("not starting: %w", err)
+	}
+	return svc.Run(ctx)
+}
+
+// Run serves until ctx ends, then stops within server.shutdown_timeout:
 // no new requests, in-flight commands and sends finished (or cancelled and
 // left queued), the store closed. The outbox is consistent at every step.
-func (s *service) run(ctx context.Context) error {
+func (s *Service) Run(ctx context.Context) error {
 	defer s.store.Close()
+	ls, err := s.listen()
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := s.serve(&wg, ls)
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	s.startWorkers(work, &wg)
+	s.ready.Store(true)
+	s.logCallbackURLs()
+	s.log.Info("dronebot is running", "listen", ls.public.Addr().String(), "mode", s.cfg.Watch.Mode,
+		"sinks", len(s.sinks.sinks))
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	s.drain(ls.servers, stopWork)
+	wg.Wait()
+	s.log.Info("dronebot stopped")
+	return runErr
+}
+
+// listeners are the open sockets and the servers that will serve them.
+type listeners struct {
+	public  net.Listener
+	all     []net.Listener
+	servers []*http.Server
+}
+
+// listen opens server.listen and, when set, server.admin_listen.
+func (s *Service) listen() (*listeners, error) {
 	public, admin := s.handlers()
 	pubLn, err := net.Listen("tcp", s.cfg.Server.Listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.cfg.Server.Listen, err)
+		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Server.Listen, err)
 	}
-	servers := []*http.Server{newHTTPServer(public)}
-	listeners := []net.Listener{pubLn}
+	ls := &listeners{public: pubLn, all: []net.Listener{pubLn}, servers: []*http.Server{newHTTPServer(public)}}
 	var adminAddr net.Addr
 	if admin != nil {
 		admLn, err := net.Listen("tcp", s.cfg.Server.AdminListen)
 		if err != nil {
 			pubLn.Close()
-			return fmt.Errorf("listen on %s: %w", s.cfg.Server.AdminListen, err)
+			return nil, fmt.Errorf("listen on %s: %w", s.cfg.Server.AdminListen, err)
 		}
-		servers = append(servers, newHTTPServer(admin))
-		listeners = append(listeners, admLn)
+		ls.all = append(ls.all, admLn)
+		ls.servers = append(ls.servers, newHTTPServer(admin))
 		adminAddr = admLn.Addr()
 	}
 	if s.deps.OnListen != nil {
 		s.deps.OnListen(pubLn.Addr(), adminAddr)
 	}
+	return ls, nil
+}
 
-	var wg sync.WaitGroup
-	errs := make(chan error, len(servers)+3)
-	for i, srv := range servers {
+// serve starts the HTTP servers; a server that fails reports on the
+// returned channel.
+func (s *Service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
+	errs := make(chan error, len(ls.servers))
+	for i, srv := range ls.servers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := srv.Serve(listeners[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := srv.Serve(ls.all[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errs <- fmt.Errorf("http server: %w", err)
 			}
 		}()
 	}
-	work, stopWork := context.WithCancel(ctx)
-	defer stopWork()
+	return errs
+}
+
+// startWorkers runs the watcher, the store's health check, the delivery
+// worker, the digests, the history pruning and Slack's Socket Mode until
+// work ends.
+func (s *Service) startWorkers(work context.Context, wg *sync.WaitGroup) {
 	wg.Add(5)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
 	go func() { defer wg.Done(); s.watchStore(work) }()
@@ -77,16 +131,11 @@ func (s *service) run(ctx context.Context) error {
 			}
 		}()
 	}
-	s.ready.Store(true)
-	s.logCallbackURLs()
-	s.log.Info("dronebot is running", "listen", pubLn.Addr().String(), "mode", s.cfg.Watch.Mode,
-		"sinks", len(s.sinks.sinks))
+}
 
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errs:
-	}
+// drain stops taking requests, then stops the workers and waits, within
+// server.shutdown_timeout, for replies and sends already running.
+func (s *Service) drain(servers []*http.Server, stopWork context.CancelFunc) {
 	s.ready.Store(false)
 	s.log.Info("dronebot stopping")
 	grace := s.cfg.Server.ShutdownTimeout.Std()
@@ -114,14 +163,11 @@ func (s *service) run(ctx context.Context) error {
 	if err := s.worker.Wait(sctx); err != nil {
 		s.log.Warn("delivery", "err", err)
 	}
-	wg.Wait()
-	s.log.Info("dronebot stopped")
-	return runErr
 }
 
 // logCallbackURLs tells the operator, once, which URLs to register with
 // Slack, WeCom and Drone, from server.public_url.
-func (s *service) logCallbackURLs() {
+func (s *Service) logCallbackURLs() {
 	base := strings.TrimRight(s.cfg.Server.PublicURL, "/")
 	if base == "" {
 		return
@@ -139,7 +185,7 @@ func (s *service) logCallbackURLs() {
 }
 
 // pruneHistory keeps the build history to store.retention, checking daily.
-func (s *service) pruneHistory(ctx context.Context) {
+func (s *Service) pruneHistory(ctx context.Context) {
 	keep := s.cfg.Store.Retention.Std()
 	if keep <= 0 {
 		return
@@ -165,7 +211,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
-func (s *service) metricsHandler() http.Handler {
+func (s *Service) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 }
 
