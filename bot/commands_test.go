@@ -270,7 +270,7 @@ func TestDemoFromAFreshStart(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 	io.WriteString(stdin, "/repos\n")
-	eventually(t, 60*time.Second, func() bool { return strings.Contains(out.String(), "[fixed] octo/demo #4") },
+	eventually(t, 60*time.Second, func() bool { return strings.Contains(out.String(), "✅ octo/demo main fixed by #4") },
 		"the demo's failure and fix alerts")
 	io.WriteString(stdin, "/logs octo/demo 3 -n 5\n")
 	eventually(t, 30*time.Second, func() bool { return strings.Contains(out.String(), "last 5 of") }, "the /logs reply")
@@ -286,7 +286,7 @@ func TestDemoFromAFreshStart(t *testing.T) {
 		t.Fatalf("demo did not exit at the end of its input:\n%s", out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"octo/api", "[failure] octo/demo #3 (main)", "default/test: exit 1", "TestLoad17"} {
+	for _, want := range []string{"octo/api", "❌ octo/demo #3 failed at test · main", "default/test: exit 1", "TestLoad17"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -239,7 +241,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(robot, "exit 2") || !strings.Contains(mail, "Subject: [failure] octo/demo #2 (main)") {
+	if !strings.Contains(robot, "exit 2") || !strings.Contains(mailSubject(t, mail), "❌ octo/demo #2 failed at unit-tests · main") {
 		t.Errorf("robot or mail lacks the exit code or subject:\n%s\n%s", robot, mail)
 	}
 	if id := w.hook.Requests()[0].Header.Get("X-Dronebot-Delivery"); id == "" {
@@ -401,4 +403,18 @@ routes:
 		t.Errorf("deliveries %v, want 3 alerts exactly once each", ids)
 	}
 	bot.stop(syscall.SIGTERM)
+}
+
+// mailSubject is the decoded Subject header of a raw mail.
+func mailSubject(t *testing.T, raw string) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		t.Fatalf("reading the mail: %v", err)
+	}
+	s, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatalf("decoding the subject: %v", err)
+	}
+	return s
 }

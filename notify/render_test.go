@@ -215,7 +215,7 @@ func TestTextAndHTML(t *testing.T) {
 	if !strings.Contains(h, "<pre") || !strings.Contains(h, "1199  line 001 of the test output\n1200  line 002") {
 		t.Errorf("HTML tail:\n%s", h)
 	}
-	if got := Subject(m); got != "[failure] octo/demo #42 (main)" {
+	if got := Subject(m); got != "❌ octo/demo #42 failed at test · main · <script>alert(1)</script>" {
 		t.Errorf("Subject = %q", got)
 	}
 }
