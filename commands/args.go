@@ -84,12 +84,16 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// buildLink is the build's page in Drone's UI, "" when no URL is known.
+// buildLink is the build's page in the server's UI, "" when no URL is known.
 func (r *Registry) buildLink(slug string, n int64) string {
 	if r.deps.DroneURL == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s/%s/%d", r.deps.DroneURL, slug, n)
+	d := drone.DialectV1
+	if r.woodpecker.Load() {
+		d = drone.DialectWoodpecker
+	}
+	return drone.BuildURL(d, r.deps.DroneURL, slug, n)
 }
 
 func (r *Registry) buildLinks(slug string, n int64) []Link {

@@ -56,7 +56,7 @@ func (r *Registry) runBuild(ctx context.Context, slug, branch string, params map
 		Links:  r.buildLinks(slug, b.Number),
 		Follow: &Follow{Repo: slug, Number: b.Number},
 	}
-	p := r.say
+	p := r.say()
 	on := b.Branch()
 	if on == "" {
 		on = branch
@@ -130,7 +130,7 @@ func parseRestart(r *Registry, a Args, _ Request) (call, error) {
 		}
 		return Reply{
 			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
-			Text:   r.say.f(msgRestarted, slug, n, b.Number),
+			Text:   r.say().f(msgRestarted, slug, n, b.Number),
 			Level:  Success,
 			Links:  r.buildLinks(slug, b.Number),
 			Follow: &Follow{Repo: slug, Number: b.Number},
@@ -155,12 +155,15 @@ func parsePromote(r *Registry, a Args, _ Request) (call, error) {
 		if drone.KindOf(err) == drone.KindNotImplemented {
 			return Reply{}, fail(Error, err, msgPromoteNotOnEdition)
 		}
+		if drone.KindOf(err) == drone.KindForbidden && r.woodpecker.Load() {
+			return Reply{}, fail(Error, err, msgDeployOff)
+		}
 		if err != nil {
 			return Reply{}, r.explainNotFound(ctx, fmt.Errorf("promote: %w", err), slug, n)
 		}
 		return Reply{
 			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
-			Text:   r.say.f(msgPromoted, slug, n, target, b.Number),
+			Text:   r.say().f(msgPromoted, slug, n, target, b.Number),
 			Level:  Success,
 			Links:  r.buildLinks(slug, b.Number),
 			Follow: &Follow{Repo: slug, Number: b.Number},

@@ -39,7 +39,7 @@ func (r *Registry) runCancel(ctx context.Context, slug string, n int64) (Reply, 
 		return Reply{}, r.explainNotFound(ctx, fmt.Errorf("cancel: %w", err), slug, n)
 	}
 	return Reply{
-		Text:  r.say.f(msgCancelledBuild, slug, n),
+		Text:  r.say().f(msgCancelledBuild, slug, n),
 		Level: Success,
 		Links: r.buildLinks(slug, n),
 	}, nil
@@ -79,7 +79,7 @@ func (r *Registry) runGate(ctx context.Context, slug string, n int64, approve bo
 		return Reply{}, r.explainNotFound(ctx, fmt.Errorf("%s: %w", verb, err), slug, n)
 	}
 	reply := Reply{
-		Text:  r.say.f(done, slug, n),
+		Text:  r.say().f(done, slug, n),
 		Level: Success,
 		Links: r.buildLinks(slug, n),
 	}

@@ -24,7 +24,7 @@ func parseHelp(r *Registry, a Args, _ Request) (call, error) {
 		return Reply{
 			Title:  cmd.Usage,
 			Text:   cmd.Help,
-			Fields: []Field{{Name: r.say.f(msgClass), Value: cmd.Class.String()}},
+			Fields: []Field{{Name: r.say().f(msgClass), Value: cmd.Class.String()}},
 		}, nil
 	}}, nil
 }
@@ -34,6 +34,6 @@ func (r *Registry) helpAll() Reply {
 	for _, c := range r.Commands() {
 		fmt.Fprintf(&b, "%s\n    %s\n", c.Usage, c.Help)
 	}
-	b.WriteString(r.say.f(msgHelpFooter))
-	return Reply{Title: r.say.f(msgHelpTitle), Text: b.String()}
+	b.WriteString(r.say().f(msgHelpFooter))
+	return Reply{Title: r.say().f(msgHelpTitle), Text: b.String()}
 }

@@ -132,7 +132,7 @@ func fitExcerpt(ex *logtext.Excerpt, lines int) {
 }
 
 func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, step *drone.Step, ex *logtext.Excerpt, mode logMode) Reply {
-	p := r.say
+	p := r.say()
 	title := fmt.Sprintf("%s #%d · %s/%s: %s", slug, b.Number, stage.Name, step.Name, step.Status)
 	if step.Status.Failed() || step.ExitCode != 0 {
 		title += p.f(msgExitCode, step.ExitCode)

@@ -42,7 +42,7 @@ func (r *Registry) runRepos(ctx context.Context, filter string, all bool) (Reply
 	}
 	sort.Slice(shown, func(i, j int) bool { return shown[i].Slug < shown[j].Slug })
 
-	p := r.say
+	p := r.say()
 	if len(shown) == 0 {
 		var text string
 		switch {
@@ -133,5 +133,5 @@ func (r *Registry) runActivate(ctx context.Context, slug string, enable bool) (R
 	case err != nil:
 		return Reply{}, explainRepoNotFound(fmt.Errorf("%s %s: %w", verb, slug, err), slug)
 	}
-	return Reply{Text: r.say.f(done, slug), Level: Success}, nil
+	return Reply{Text: r.say().f(done, slug), Level: Success}, nil
 }

@@ -66,7 +66,7 @@ func (r *Registry) latestBuild(ctx context.Context, slug string) (*drone.Build, 
 }
 
 func (r *Registry) statusReply(slug string, b *drone.Build) Reply {
-	now, p := r.deps.Now(), r.say
+	now, p := r.deps.Now(), r.say()
 	text := stepLines(p, b, now)
 	if b.Error != "" {
 		text = strings.TrimSpace(p.f(msgErrorPrefix, shorten(strings.TrimSpace(b.Error), 300)) + "\n" + text)

@@ -80,7 +80,7 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Ident
 		typed := strings.Join(slices.DeleteFunc([]string{"/subscribe", repos, typedBranch, on}, func(s string) bool { return s == "" }), " ")
 		return Reply{}, heldOr(err, fmt.Errorf("store subscription: %w", err), typed)
 	}
-	p := r.say
+	p := r.say()
 	return Reply{
 		Text:  p.f(msgSubscribed, sub.ID, strings.Join(sub.On, p.f(msgAnd)), repos, branchesText(p, sub.Branches)),
 		Level: Success,
@@ -120,7 +120,7 @@ func parseUnsubscribe(r *Registry, a Args, req Request) (call, error) {
 			typed := strings.TrimSpace("/unsubscribe " + repos + " " + branch)
 			return Reply{}, heldOr(err, fmt.Errorf("remove subscription: %w", err), typed)
 		}
-		p, what := r.say, repos
+		p, what := r.say(), repos
 		if branch != "" {
 			what = p.f(msgOnBranchWhat, repos, branch)
 		}
@@ -144,7 +144,7 @@ func parseSubscriptions(r *Registry, a Args, req Request) (call, error) {
 		if err != nil {
 			return Reply{}, fmt.Errorf("list subscriptions: %w", err)
 		}
-		p := r.say
+		p := r.say()
 		if len(subs) == 0 {
 			return Reply{Text: p.f(msgNoSubscriptions)}, nil
 		}

@@ -102,9 +102,26 @@ func (e *testEnv) lastObserved() string {
 	return e.seen[len(e.seen)-1]
 }
 
-// forBoth runs fn against a fake Drone of each dialect.
+// named is text as the replies word it for the fake's server: Woodpecker
+// where they say Drone.
+func (e *testEnv) named(text string) string {
+	if e.srv.Dialect() == drone.DialectWoodpecker {
+		return strings.ReplaceAll(text, "Drone", "Woodpecker")
+	}
+	return text
+}
+
+// pick is wp on Woodpecker, else drone.
+func (e *testEnv) pick(droneText, wp string) string {
+	if e.srv.Dialect() == drone.DialectWoodpecker {
+		return wp
+	}
+	return droneText
+}
+
+// forBoth runs fn against a fake server of each dialect.
 func forBoth(t *testing.T, fn func(t *testing.T, e *testEnv)) {
-	for _, d := range []drone.Dialect{drone.DialectV1, drone.DialectV08} {
+	for _, d := range []drone.Dialect{drone.DialectV1, drone.DialectV08, drone.DialectWoodpecker} {
 		t.Run(string(d), func(t *testing.T) { fn(t, newEnv(t, d)) })
 	}
 }

@@ -45,7 +45,7 @@ func fail(lvl Level, cause error, id msgID, a ...any) error {
 func (r *Registry) failure(cmd Command, err error) (Reply, string) {
 	var s *sentenceError
 	if errors.As(err, &s) {
-		reply := errorReply(s.msg.in(r.say))
+		reply := errorReply(s.msg.in(r.say()))
 		reply.Level = s.level
 		return reply, "error"
 	}
@@ -55,10 +55,10 @@ func (r *Registry) failure(cmd Command, err error) (Reply, string) {
 	sentence, known := droneSentence(err)
 	if !known {
 		r.log.Error("command failed", "command", cmd.Name, "err", err)
-		return errorReply(r.say.f(msgInternal)), "error"
+		return errorReply(r.say().f(msgInternal)), "error"
 	}
 	r.log.Warn("command failed", "command", cmd.Name, "err", err)
-	return errorReply(sentence.in(r.say)), "error"
+	return errorReply(sentence.in(r.say())), "error"
 }
 
 // droneSentence phrases a Drone error for chat; known is false for errors

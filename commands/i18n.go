@@ -158,6 +158,7 @@ const (
 	msgSubscriptionLine
 	msgSubscriptionsTitle
 	msgListSep
+	msgDeployOff
 
 	msgCount // keep last
 )
@@ -291,6 +292,7 @@ func english() *phrases {
 		msgErrorPrefix:        "error: %s",
 		msgNoStageYet:         "no stage has started yet.",
 		msgNoDefaultBuild:     "%s has no build on its default branch yet.",
+		msgDeployOff:          "Woodpecker refused the deployment: the repository must allow deployments (allow_deploy in its settings) and the bot's account needs push access.",
 		msgButtonRestart:      "Restart",
 		msgButtonLogs:         "Show logs",
 		msgStepRunning:        "log not available yet: step %s is still running.",
@@ -456,6 +458,7 @@ func chinese() *phrases {
 		msgErrorPrefix:        "错误：%s",
 		msgNoStageYet:         "还没有阶段开始运行。",
 		msgNoDefaultBuild:     "%s 的默认分支还没有构建。",
+		msgDeployOff:          "Woodpecker 拒绝了部署：仓库须在设置中允许部署（allow_deploy），且机器人的账号需要推送权限。",
 		msgButtonRestart:      "重新构建",
 		msgButtonLogs:         "查看日志",
 		msgStepRunning:        "日志暂不可用：步骤 %s 仍在运行。",

@@ -84,7 +84,7 @@ func TestStatus(t *testing.T) {
 			"lint: failure", "vet: failure, exit code 1")
 		text := RenderText(r)
 		mustContain(t, "status render", text, "Branch: main", "Commit: 2222222 break it", "Author: pan",
-			droneUI+"/octo/demo/2", "/restart octo/demo 2", "/logs octo/demo 2")
+			e.pick(droneUI+"/octo/demo/2", droneUI+"/repos/octo/demo/pipeline/2"), "/restart octo/demo 2", "/logs octo/demo 2")
 		mustNotContain(t, "status render", text, "long body")
 
 		// Default: the latest build of the default branch.

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
@@ -67,12 +68,17 @@ type call struct {
 
 // Registry holds the commands and their dependencies.
 type Registry struct {
-	deps     Deps
-	log      *slog.Logger
-	masker   *logtext.Masker
-	say      *phrases // the replies' language, from Deps.Lang
-	commands map[string]Command
-	order    []string // the names in the design's table order, for help
+	deps   Deps
+	log    *slog.Logger
+	masker *logtext.Masker
+	// phrases are the replies in Deps.Lang naming Drone, wpPhrases the same
+	// naming Woodpecker; woodpecker says which one the server needs, known
+	// once the client found its dialect.
+	phrases    *phrases
+	wpPhrases  *phrases
+	woodpecker atomic.Bool
+	commands   map[string]Command
+	order      []string // the names in the design's table order, for help
 }
 
 // NewRegistry returns a Registry with every built-in command.
@@ -93,15 +99,33 @@ func NewRegistry(d Deps) *Registry {
 		d.Masker = logtext.NewMasker()
 	}
 	d.DroneURL = strings.TrimRight(d.DroneURL, "/")
-	r := &Registry{deps: d, log: d.Logger, masker: d.Masker, say: phrasesFor(d.Lang), commands: map[string]Command{}}
+	r := &Registry{deps: d, log: d.Logger, masker: d.Masker, phrases: phrasesFor(d.Lang),
+		wpPhrases: woodpeckerPhrases(d.Lang), commands: map[string]Command{}}
 	for _, c := range builtins() {
-		if help := r.say.help[c.Name]; help != "" {
+		if help := r.phrases.help[c.Name]; help != "" {
 			c.Help = help
 		}
 		r.commands[c.Name] = c
 		r.order = append(r.order, c.Name)
 	}
 	return r
+}
+
+// say is the phrase table for the replies: the asker's language, naming
+// the server the bot talks to.
+func (r *Registry) say() *phrases {
+	if r.woodpecker.Load() {
+		return r.wpPhrases
+	}
+	return r.phrases
+}
+
+// learnServer notes whether the server is Woodpecker, once the client
+// knows its dialect (a detection is one request, the first time only).
+func (r *Registry) learnServer(ctx context.Context) {
+	if d, err := r.deps.Drone.Dialect(ctx); err == nil {
+		r.woodpecker.Store(d == drone.DialectWoodpecker)
+	}
 }
 
 // Commands lists the commands in the order of the design's table, for help.
@@ -121,7 +145,7 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		if p := recover(); p != nil {
 			r.log.Error("command panicked", "command", metric, "who", req.From.String(),
 				"panic", r.masker.Mask(fmt.Sprint(p)), "stack", string(debug.Stack()))
-			reply, result = errorReply(r.say.f(msgInternal)), "error"
+			reply, result = errorReply(r.say().f(msgInternal)), "error"
 		}
 		if r.deps.Observe != nil {
 			r.deps.Observe(metric, result)
@@ -132,7 +156,7 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	cmd, ok := r.commands[name]
 	if !ok {
 		result = "unknown" // the typed name is not used as a label: it is unbounded
-		return errorReply(r.unknown(name).in(r.say))
+		return errorReply(r.unknown(name).in(r.say()))
 	}
 	metric = cmd.Name
 	if perr != nil {
@@ -153,13 +177,16 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		result = "refused"
 		r.audit(req, cmd, c.repo, result)
 		if c.repo == "" {
-			return errorReply(r.say.f(msgNotAllowed, cmd.Name))
+			return errorReply(r.say().f(msgNotAllowed, cmd.Name))
 		}
-		return errorReply(r.say.f(msgNotAllowedOn, cmd.Name, c.repo))
+		return errorReply(r.say().f(msgNotAllowedOn, cmd.Name, c.repo))
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, r.deps.Timeout)
 	defer cancel()
+	if c.repo != "" || cmd.Name == "repos" {
+		r.learnServer(ctx)
+	}
 	reply, err = c.run(ctx)
 	if err != nil {
 		reply, result = r.failure(cmd, err)
@@ -209,9 +236,9 @@ func (r *Registry) unknown(name string) message {
 
 func (r *Registry) usageReply(cmd Command, msg message) Reply {
 	if msg.id == msgNone {
-		return errorReply(r.say.f(msgUsage, cmd.Usage))
+		return errorReply(r.say().f(msgUsage, cmd.Usage))
 	}
-	return errorReply(r.say.f(msgUsageAfter, msg.in(r.say), cmd.Usage))
+	return errorReply(r.say().f(msgUsageAfter, msg.in(r.say()), cmd.Usage))
 }
 
 // closestName is the command name nearest to name by edit distance, or ""

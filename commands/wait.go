@@ -30,7 +30,11 @@ func WaitBuildIn(ctx context.Context, c drone.Client, repo string, n int64, ever
 		b, err := c.Build(ctx, repo, n)
 		switch {
 		case err == nil && b.Status.Done():
-			return outcomeReply(phrasesFor(lang), repo, b, droneURL, time.Now()), nil
+			p, d := phrasesFor(lang), drone.DialectV1
+			if d, _ = c.Dialect(ctx); d == drone.DialectWoodpecker {
+				p = woodpeckerPhrases(lang)
+			}
+			return outcomeReply(p, repo, b, d, droneURL, time.Now()), nil
 		case err == nil:
 			lastErr = nil
 		case drone.IsNotFound(err) || drone.KindOf(err) == drone.KindUnauthorized:
@@ -51,7 +55,7 @@ func WaitBuildIn(ctx context.Context, c drone.Client, repo string, n int64, ever
 
 // outcomeReply is a finished build in a few lines: the status, and for a
 // failure which step failed with which exit code.
-func outcomeReply(p *phrases, repo string, b *drone.Build, droneURL string, now time.Time) Reply {
+func outcomeReply(p *phrases, repo string, b *drone.Build, d drone.Dialect, droneURL string, now time.Time) Reply {
 	reply := Reply{
 		Title:   fmt.Sprintf("%s #%d: %s", repo, b.Number, b.Status),
 		Fields:  buildFields(p, b, now),
@@ -67,8 +71,8 @@ func outcomeReply(p *phrases, repo string, b *drone.Build, droneURL string, now 
 	default:
 		reply.Text = p.f(msgBuildFinished, b.Number, b.Status)
 	}
-	if droneURL = strings.TrimRight(droneURL, "/"); droneURL != "" {
-		reply.Links = []Link{{Text: fmt.Sprintf("%s #%d", repo, b.Number), URL: fmt.Sprintf("%s/%s/%d", droneURL, repo, b.Number)}}
+	if droneURL != "" {
+		reply.Links = []Link{{Text: fmt.Sprintf("%s #%d", repo, b.Number), URL: drone.BuildURL(d, droneURL, repo, b.Number)}}
 	}
 	return reply
 }

@@ -43,7 +43,7 @@ func TestWaitBuild(t *testing.T) {
 		if r.Title != "octo/demo #3: failure" || r.Text != "step build/compile failed with exit code 3." {
 			t.Errorf("outcome = %q / %q", r.Title, r.Text)
 		}
-		if r.Level != Error || !r.Public || len(r.Links) != 1 || r.Links[0].URL != droneUI+"/octo/demo/3" {
+		if r.Level != Error || !r.Public || len(r.Links) != 1 || r.Links[0].URL != e.pick(droneUI+"/octo/demo/3", droneUI+"/repos/octo/demo/pipeline/3") {
 			t.Errorf("outcome = %+v", r)
 		}
 		mustContain(t, "outcome", RenderText(r), "/restart octo/demo 3", "/logs octo/demo 3", "Commit: 3333333 try again")

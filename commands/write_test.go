@@ -43,7 +43,9 @@ func TestActivateDeactivate(t *testing.T) {
 		if !r.Err || !strings.HasPrefix(r.Text, "unknown repository octo/nope") {
 			t.Errorf("unknown repo: Err=%v %q", r.Err, r.Text)
 		}
-		if len(writes(e.srv.Requests())) != 1 {
+		// Woodpecker activates by the forge's id: the forge listing shows
+		// there is none, so nothing is written.
+		if want := map[bool]int{false: 1, true: 0}[e.srv.Dialect() == drone.DialectWoodpecker]; len(writes(e.srv.Requests())) != want {
 			t.Errorf("requests = %v", paths(e.srv.Requests()))
 		}
 	})
@@ -163,7 +165,7 @@ func TestCancelQueued(t *testing.T) {
 			return
 		}
 		checkWrite(t, e, r, "cancel")
-		if w := writes(e.srv.Requests()); len(w) != 1 || w[0].Method != "DELETE" {
+		if w := writes(e.srv.Requests()); len(w) != 1 || w[0].Method != e.pick("DELETE", "POST") {
 			t.Errorf("requests = %v", paths(w))
 		}
 	})
@@ -211,6 +213,9 @@ func TestApproveDecline(t *testing.T) {
 func TestPromote(t *testing.T) {
 	forBoth(t, func(t *testing.T, e *testEnv) {
 		e.seed(t)
+		if e.srv.Dialect() == drone.DialectWoodpecker {
+			e.srv.AddRepo("octo/demo", dronetest.RepoOptions{DefaultBranch: "main", Branches: []string{"dev"}, AllowDeploy: true})
+		}
 		r := e.run(t, deployer, "/promote octo/demo 1 production")
 		checkWrite(t, e, r, "promote")
 		if r.Text != "promoted octo/demo #1 to production as #4." {
@@ -221,7 +226,7 @@ func TestPromote(t *testing.T) {
 			t.Errorf("build #4 deploys to %q", spec.DeployTo)
 		}
 		w := writes(e.srv.Requests())
-		if e.srv.Dialect() == drone.DialectV08 {
+		if e.srv.Dialect() != drone.DialectV1 {
 			if len(w) != 1 || !strings.Contains(w[0].RawQuery, "event=deployment") || !strings.Contains(w[0].RawQuery, "deploy_to=production") {
 				t.Errorf("0.8 promote requests = %v", paths(w))
 			}
@@ -239,6 +244,21 @@ func TestPromote(t *testing.T) {
 			t.Errorf("a refused command sent %d requests", n)
 		}
 	})
+}
+
+// TestPromoteDeploymentsOff: Woodpecker deploys only where the repository
+// allows it, which it does not after activation.
+func TestPromoteDeploymentsOff(t *testing.T) {
+	e := newEnv(t, drone.DialectWoodpecker)
+	e.seed(t)
+	r := e.run(t, deployer, "/promote octo/demo 1 production")
+	want := "Woodpecker refused the deployment: the repository must allow deployments (allow_deploy in its settings) and the bot's account needs push access."
+	if !r.Err || r.Text != want || e.lastObserved() != "promote error" {
+		t.Errorf("promote with deployments off: %q (%s)", r.Text, e.lastObserved())
+	}
+	if _, ok := e.srv.BuildSpec("octo/demo", 4); ok {
+		t.Error("a pipeline was started")
+	}
 }
 
 func TestPromoteOSS(t *testing.T) {

@@ -9,6 +9,8 @@ package drone
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -241,4 +243,15 @@ const FeedLimit = 50
 type RecentBuild struct {
 	Slug  string
 	Build *Build
+}
+
+// BuildURL is build number of slug in the web UI at base: Drone serves
+// /{owner}/{name}/{n}; Woodpecker addresses repositories by id and
+// redirects /repos/{owner}/{name}/… there.
+func BuildURL(d Dialect, base, slug string, number int64) string {
+	base = strings.TrimRight(base, "/")
+	if d == DialectWoodpecker {
+		return fmt.Sprintf("%s/repos/%s/pipeline/%d", base, slug, number)
+	}
+	return fmt.Sprintf("%s/%s/%d", base, slug, number)
 }

@@ -33,7 +33,7 @@ func AlertID(repo string, number int64, o notify.Outcome) string {
 
 // BuildLink is the build's page on the Drone server.
 func BuildLink(droneURL, repo string, number int64) string {
-	return strings.TrimRight(droneURL, "/") + "/" + repo + "/" + strconv.FormatInt(number, 10)
+	return drone.BuildURL(drone.DialectV1, droneURL, repo, number)
 }
 
 // BuildAlert describes build b of repo. Outcome, ID and FailCount are left
@@ -41,10 +41,11 @@ func BuildLink(droneURL, repo string, number int64) string {
 // of the first failed step's log is fetched; a log that cannot be read
 // leaves the alert without a tail rather than holding it back.
 func (ab *AlertBuilder) BuildAlert(ctx context.Context, repo string, b *drone.Build, withLog bool) *notify.Alert {
+	dialect, _ := ab.Client.Dialect(ctx) // known: the build came from this client
 	a := &notify.Alert{
 		Repo:        repo,
 		Build:       b.Number,
-		BuildLink:   BuildLink(ab.DroneURL, repo, b.Number),
+		BuildLink:   drone.BuildURL(dialect, ab.DroneURL, repo, b.Number),
 		Status:      string(b.Status),
 		Event:       b.Event,
 		Branch:      b.Branch(),

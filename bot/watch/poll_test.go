@@ -35,7 +35,7 @@ func TestPollAlertFlow(t *testing.T) {
 			a := got[0]
 			if a.Build != n || a.Repo != "octo/demo" || a.Branch != "main" || a.Event != drone.EventPush ||
 				a.Title != "Add the thing" || a.Author != "pan" || a.Commit == "" || a.ID != "octo/demo#2:failure" ||
-				a.BuildLink != "https://drone.example.com/octo/demo/2" || a.Finished.IsZero() {
+				a.BuildLink != drone.BuildURL(dialect, "https://drone.example.com", "octo/demo", 2) || a.Finished.IsZero() {
 				t.Fatalf("alert = %+v", a)
 			}
 			if len(a.FailedSteps) != 1 || a.FailedSteps[0].Name != "test" || a.FailedSteps[0].ExitCode != 2 || a.FailedSteps[0].Stage != "default" {

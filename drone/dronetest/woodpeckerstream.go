@@ -132,6 +132,35 @@ func (s *Server) wpLogStream(w http.ResponseWriter, r *http.Request) {
 		fail(w)
 		return
 	}
+	// The step is looked at before the stream starts, so that what a
+	// client does after the first ping does not change the answer.
+	var problem string
+	var i, j int
+	var wasPending bool
+	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
+	id, err2 := strconv.ParseInt(r.PathValue("step"), 10, 64)
+	from, _ := strconv.Atoi(r.Header.Get("Last-Event-ID"))
+	s.mu.Lock()
+	_, b := s.findLocked(repo.slug(), n)
+	found := false
+	if b != nil {
+		i, j, found = findStepID(b, id)
+	}
+	switch {
+	case err != nil:
+		problem = "pipeline number invalid"
+	case err2 != nil:
+		problem = "step id invalid"
+	case b == nil:
+		problem = "pipeline not found"
+	case !found:
+		problem = "process not found"
+	case b.spec.Stages[i].Steps[j].Status.Done():
+		problem = "step not running (anymore)"
+	default:
+		wasPending = !wpRan(b.spec.Stages[i].Steps[j].Status)
+	}
+	s.mu.Unlock()
 	f, ok := streamHeaders(w)
 	if !ok {
 		return
@@ -140,39 +169,10 @@ func (s *Server) wpLogStream(w http.ResponseWriter, r *http.Request) {
 		_, _ = fmt.Fprintf(w, format, a...)
 		f.Flush()
 	}
-	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
-	if err != nil {
-		frame("event: error\ndata: pipeline number invalid\n\n")
+	if problem != "" {
+		frame("event: error\ndata: %s\n\n", problem)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("step"), 10, 64)
-	if err != nil {
-		frame("event: error\ndata: step id invalid\n\n")
-		return
-	}
-	from, _ := strconv.Atoi(r.Header.Get("Last-Event-ID"))
-	s.mu.Lock()
-	_, b := s.findLocked(repo.slug(), n)
-	i, j, found := 0, 0, false
-	if b != nil {
-		i, j, found = findStepID(b, id)
-	}
-	switch {
-	case b == nil:
-		s.mu.Unlock()
-		frame("event: error\ndata: pipeline not found\n\n")
-		return
-	case !found:
-		s.mu.Unlock()
-		frame("event: error\ndata: process not found\n\n")
-		return
-	case b.spec.Stages[i].Steps[j].Status.Done():
-		s.mu.Unlock()
-		frame("event: error\ndata: step not running (anymore)\n\n")
-		return
-	}
-	wasPending := !wpRan(b.spec.Stages[i].Steps[j].Status)
-	s.mu.Unlock()
 
 	ping := time.NewTicker(wpPing)
 	defer ping.Stop()
