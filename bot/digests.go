@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
@@ -47,7 +46,7 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 
 // digestChat queues a digest's chat version for a sink, keyed by digest
 // and time so that it is sent once.
-func (s *service) digestChat(ctx context.Context, sink string, n *notify.Notice, lang string) error {
+func (s *Service) digestChat(ctx context.Context, sink string, n *notify.Notice, lang string) error {
 	if _, ok := s.sinks.sinks[sink]; !ok {
 		return fmt.Errorf("no enabled sink named %s", sink)
 	}
@@ -55,40 +54,21 @@ func (s *service) digestChat(ctx context.Context, sink string, n *notify.Notice,
 	return s.enqueueNotice(ctx, key, sink, *n)
 }
 
-// digestCommand builds a digest now: prints it, writes its HTML, or sends
-// it. A manual send does not move the schedule.
-func digestCommand(ctx context.Context, c *CLI, args []string) int {
-	fs := c.flagSet("digest")
-	path := c.configFlag(fs)
-	name := fs.String("name", "", "the digest to build (default: the first in the configuration)")
-	send := fs.Bool("send", false, "send it now to its sinks (the schedule is not moved)")
-	htmlFile := fs.String("html", "", "write the HTML version to this file")
-	rest, code, ok := c.parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if !c.noArgs("digest", rest) {
-		return exitUsage
-	}
-	cfg, _ := c.usableConfig("digest", *path)
-	if cfg == nil {
-		return exitFail
-	}
-	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
-	// A running bot holds the store: read it then, and send only by mail.
+// OpenDigests is the digest scheduler `dronebot digest` runs one digest
+// through, on the store (read-only when a running bot holds it, so only
+// mail is sent then) and the configured sinks. close releases the store.
+func OpenDigests(ctx context.Context, cfg *config.Config, logger *slog.Logger) (sched *digest.Scheduler, close func(), err error) {
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Logger: logger})
 	if err != nil {
 		st, err = store.Open(ctx, cfg.Store.Path, store.Options{ReadOnly: true, Logger: logger})
 	}
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
+		return nil, nil, err
 	}
-	defer st.Close()
 	sinks, err := buildSinks(cfg, &http.Client{Timeout: 30 * time.Second}, io.Discard, logger)
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
+		st.Close()
+		return nil, nil, err
 	}
 	chat := func(ctx context.Context, sink string, n *notify.Notice, lang string) error {
 		sk, ok := sinks.sinks[sink]
@@ -97,35 +77,5 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 		}
 		return sk.Send(ctx, &notify.Message{ID: deliveryID("digest:"+n.Title, sink), Notice: n, Lang: lang})
 	}
-	sched := newScheduler(cfg, st, sinks, chat, time.Now, logger)
-	if *name == "" {
-		if len(sched.Digests) == 0 {
-			fmt.Fprintln(c.Stderr, "dronebot digest: no enabled digest in the configuration")
-			return exitFail
-		}
-		*name = sched.Digests[0].Name
-	}
-	if *send {
-		if err := sched.SendNow(ctx, *name); err != nil {
-			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-			return exitFail
-		}
-		fmt.Fprintf(c.Stdout, "digest %s sent\n", *name)
-		return exitOK
-	}
-	var page io.Writer
-	if *htmlFile != "" {
-		f, err := os.Create(*htmlFile)
-		if err != nil {
-			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-			return exitFail
-		}
-		defer f.Close()
-		page = f
-	}
-	if err := sched.Preview(ctx, *name, c.Stdout, page); err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
-	}
-	return exitOK
+	return newScheduler(cfg, st, sinks, chat, time.Now, logger), func() { st.Close() }, nil
 }
