@@ -18,7 +18,13 @@ const (
 //	❌ octo/pay #42 failed at test · main · Round charges to cents
 //	🔁 octo/pay #44 still failing (3rd in a row) at test · main · Retry
 //	✅ octo/pay main fixed by #43 · Round charges to cents
-func (p *Phrases) Headline(a *Alert) string {
+func (p *Phrases) Headline(a *Alert) string { return p.headline(a, titleOf(a)) }
+
+// heading is the Headline without the commit title, for a rendering that
+// shows the commit on a line of its own.
+func (p *Phrases) heading(a *Alert) string { return p.headline(a, "") }
+
+func (p *Phrases) headline(a *Alert, title string) string {
 	name := fmt.Sprintf("%s #%d", a.Repo, a.Build)
 	steps := p.stepNames(a)
 	var head string
@@ -40,7 +46,7 @@ func (p *Phrases) Headline(a *Alert) string {
 	case OutcomeFixed:
 		if a.Branch != "" {
 			// The branch is the news here, so it leads.
-			return oneLine(joinDot(fmt.Sprintf(p.FixedBy, a.Repo, a.Branch, a.Build), titleOf(a)))
+			return oneLine(joinDot(fmt.Sprintf(p.FixedBy, a.Repo, a.Branch, a.Build), title))
 		}
 		head = fmt.Sprintf(p.FixedBuild, name)
 	case OutcomeSuccess:
@@ -50,7 +56,7 @@ func (p *Phrases) Headline(a *Alert) string {
 	default:
 		head = p.OutcomeLabel(a) + p.Colon + name
 	}
-	return oneLine(joinDot(head, a.Branch, titleOf(a)))
+	return oneLine(joinDot(head, a.Branch, title))
 }
 
 // stepNames names the failed steps, the first few of them.
