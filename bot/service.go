@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Deps) (
 		err = s.buildWatcher(acl)
 	}
 	if err == nil {
-		s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
+		s.digests = newScheduler(cfg, st, s.drone, s.sinks, s.digestChat, deps.Now, log)
 		err = s.buildIntakes()
 	}
 	if err != nil {
@@ -161,8 +161,9 @@ func (s *Service) buildWatcher(acl *commands.ACL) error {
 		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: cfg.Secrets(),
 		Now: s.deps.Now, Logger: s.log.With("part", "watch"),
 		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
-		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
-		OnFound:  s.buildFound,
+		OnReject:   func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
+		OnFound:    s.buildFound,
+		OnOverflow: s.metrics.webhookOverflow.Inc,
 	})
 	return err
 }
@@ -259,6 +260,7 @@ func (s *Service) watchCycle(d time.Duration, err error) {
 	s.metrics.observeCycle(d, err)
 	if err == nil {
 		s.watchingOnce.Do(func() { close(s.watching) })
+		s.markWatched(d)
 	}
 	if err != nil {
 		s.ops.bad("Drone", err.Error(), droneDownGrace)
