@@ -110,8 +110,13 @@ func TestNoticeBurstAndChinese(t *testing.T) {
 			t.Errorf("the burst does not name build %d", 100+i)
 		}
 	}
-	if label := notify.PhrasesFor("zh").OutcomeLabel(zh.Alerts[0]); !strings.Contains(got[2].Embeds[0].Title, label) {
-		t.Errorf("zh title %q lacks %q", got[2].Embeds[0].Title, label)
+	en := msg(alert(notify.OutcomeFixed, 0, ""))
+	if err := s.Send(context.Background(), en); err != nil {
+		t.Fatal(err)
+	}
+	zhTitle, enTitle := got[2].Embeds[0].Title, fake.Messages()[3].Embeds[0].Title
+	if heading := notify.Markdown(zh, 0, notify.MarkdownOptions{}); zhTitle == enTitle || !strings.Contains(heading, zhTitle) {
+		t.Errorf("zh title %q: not the zh heading %q, or the same as in English", zhTitle, heading)
 	}
 }
 
