@@ -71,13 +71,17 @@ func Compute(in Input) *Report {
 		DroneURL: strings.TrimRight(in.DroneURL, "/"), Sources: in.Sources}
 
 	byRepo := map[string][]store.BuildRecord{} // the period and the one before
-	seen := map[string]bool{}
+	at := map[string]int{}                     // build -> its index in byRepo[repo]
 	for _, b := range in.Builds {
-		key := buildKey(b)
-		if seen[key] || b.Finished.Before(prevSince) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
+		if b.Finished.Before(prevSince) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
 			continue
 		}
-		seen[key] = true
+		key := buildKey(b)
+		if i, dup := at[key]; dup {
+			fillIn(&byRepo[b.Repo][i], b)
+			continue
+		}
+		at[key] = len(byRepo[b.Repo])
 		byRepo[b.Repo] = append(byRepo[b.Repo], b)
 	}
 	red := map[string][]store.Line{}
@@ -140,6 +144,20 @@ func Compute(in Input) *Report {
 	r.Slowest = slowest(r.Repos)
 	r.Unwatched = unwatched(globs, in.WatchGlobs, in.Filled)
 	return r
+}
+
+// fillIn completes a build recorded twice (by the watcher and from
+// Drone's lists): the first record wins, the second fills what it lacks.
+func fillIn(b *store.BuildRecord, other store.BuildRecord) {
+	if b.FailedStep == "" && failed(b.Status) && other.Status == b.Status {
+		b.FailedStep = other.FailedStep
+	}
+	if b.Title == "" {
+		b.Title = other.Title
+	}
+	if buildDuration(*b) == 0 && buildDuration(other) > 0 {
+		b.Started, b.Duration = other.Started, buildDuration(other)
+	}
 }
 
 func byFinish(a, b store.BuildRecord) int {
