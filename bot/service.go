@@ -161,8 +161,9 @@ func (s *Service) buildWatcher(acl *commands.ACL) error {
 		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: cfg.Secrets(),
 		Now: s.deps.Now, Logger: s.log.With("part", "watch"),
 		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
-		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
-		OnFound:  s.buildFound,
+		OnReject:   func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
+		OnFound:    s.buildFound,
+		OnOverflow: s.metrics.webhookOverflow.Inc,
 	})
 	return err
 }
