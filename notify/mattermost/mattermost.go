@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -46,25 +45,22 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Mattermost incoming webhook.
 type Sink struct {
-	name string
-	url  string
-	hc   *http.Client
-	log  *slog.Logger
-	now  func() time.Time
+	hook notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("mattermost", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("mattermost", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
-	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{hook: hook}, nil
 }
 
 // Name is the configured name.
-func (s *Sink) Name() string { return s.name }
+func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the server's rate, should it enforce one.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -73,14 +69,14 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("mattermost sink %q: encoding the message: %w", s.name, err))
+		return notify.Permanent(fmt.Errorf("encoding the message: %w", err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
+	resp, err := s.hook.Post(ctx, nil, body)
 	if err != nil {
-		return fmt.Errorf("mattermost sink %q: %w", s.name, err)
+		return s.hook.Err(err)
 	}
-	if err := check(resp, s.now()); err != nil {
-		return fmt.Errorf("mattermost sink %q: %w", s.name, err)
+	if err := check(resp, s.hook.Now()); err != nil {
+		return s.hook.Err(err)
 	}
 	return nil
 }
