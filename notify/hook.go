@@ -56,3 +56,13 @@ func (h *Hook) Err(err error) error {
 func (h *Hook) Post(ctx context.Context, header http.Header, body []byte) (*Response, error) {
 	return PostJSON(ctx, h.hc, h.url, header, body)
 }
+
+// Deliver posts body and reads the answer with check (CheckResponse, or
+// the platform's own reading), naming the sink in the error.
+func (h *Hook) Deliver(ctx context.Context, header http.Header, body []byte, check func(*Response, time.Time) error) error {
+	resp, err := h.Post(ctx, header, body)
+	if err == nil {
+		err = check(resp, h.Now())
+	}
+	return h.Err(err)
+}

@@ -69,16 +69,9 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("encoding the message: %w", err))
+		return notify.Permanent(s.hook.Err(fmt.Errorf("encoding the message: %w", err)))
 	}
-	resp, err := s.hook.Post(ctx, nil, body)
-	if err != nil {
-		return s.hook.Err(err)
-	}
-	if err := check(resp, s.hook.Now()); err != nil {
-		return s.hook.Err(err)
-	}
-	return nil
+	return s.hook.Deliver(ctx, nil, body, check)
 }
 
 // appError is the body of Mattermost's error answers.

@@ -73,12 +73,5 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	if err != nil {
 		return notify.Permanent(s.hook.Err(err))
 	}
-	resp, err := s.hook.Post(ctx, nil, body)
-	if err != nil {
-		return s.hook.Err(err)
-	}
-	if err := notify.CheckResponse(resp, s.hook.Now()); err != nil {
-		return s.hook.Err(err)
-	}
-	return nil
+	return s.hook.Deliver(ctx, nil, body, notify.CheckResponse)
 }

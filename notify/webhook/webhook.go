@@ -75,7 +75,7 @@ func (s *Sink) Name() string { return s.hook.Name() }
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := json.Marshal(notify.NewPayload(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("encoding: %w", err))
+		return notify.Permanent(s.hook.Err(fmt.Errorf("encoding: %w", err)))
 	}
 	header := s.header.Clone()
 	if m.ID != "" {
@@ -86,7 +86,7 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 		return s.hook.Err(err)
 	}
 	if err := notify.CheckResponse(resp, s.hook.Now()); err != nil {
-		return fmt.Errorf("%s: %w", notify.RedactURL(s.hook.URL()), err)
+		return s.hook.Err(fmt.Errorf("%s: %w", notify.RedactURL(s.hook.URL()), err))
 	}
 	return nil
 }

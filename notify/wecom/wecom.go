@@ -90,7 +90,7 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	}
 	if mention := s.mentionPayload(m); mention != nil {
 		if err := s.post(ctx, mention); err != nil {
-			return notify.Permanent(fmt.Errorf("%w: %w", ErrMentionNotSent, err))
+			return notify.Permanent(s.hook.Err(fmt.Errorf("%w: %w", ErrMentionNotSent, err)))
 		}
 	}
 	return nil
