@@ -15,6 +15,7 @@ func builtins() []Command {
 		{Name: "approve", Usage: "/approve owner/name N", Class: Write, parse: parseGate(true)},
 		{Name: "decline", Usage: "/decline owner/name N", Class: Write, parse: parseGate(false)},
 		{Name: "promote", Usage: "/promote owner/name N TARGET [KEY=VALUE ...]", Class: Deploy, parse: parsePromote},
+		{Name: "builds", Usage: "/builds owner/name [branch] [--status S] [--event E] [-n 10]", Class: Read, parse: parseBuilds},
 		{Name: "status", Usage: "/status owner/name [N]", Class: Read, parse: parseStatus},
 		{Name: "logs", Usage: "/logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", Class: Read, parse: parseLogs},
 		{Name: "subscribe", Usage: "/subscribe owner/name-or-glob [branch-glob] [failure|fixed|all]", Class: Write, parse: parseSubscribe},
