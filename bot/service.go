@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Deps) (
 		err = s.buildWatcher(acl)
 	}
 	if err == nil {
-		s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
+		s.digests = newScheduler(cfg, st, s.drone, s.sinks, s.digestChat, deps.Now, log)
 		err = s.buildIntakes()
 	}
 	if err != nil {
@@ -259,6 +259,7 @@ func (s *Service) watchCycle(d time.Duration, err error) {
 	s.metrics.observeCycle(d, err)
 	if err == nil {
 		s.watchingOnce.Do(func() { close(s.watching) })
+		s.markWatched(d)
 	}
 	if err != nil {
 		s.ops.bad("Drone", err.Error(), droneDownGrace)
