@@ -169,6 +169,7 @@ const (
 	msgNoBuilds
 	msgNoBuildsMatch
 	msgAgo
+	msgNoBranchBuild
 
 	msgCount // keep last
 )
@@ -373,6 +374,7 @@ func english() *phrases {
 		msgNoBuilds:       "%s has no builds yet.",
 		msgNoBuildsMatch:  "no recent build of %s matches.",
 		msgAgo:            "%s ago",
+		msgNoBranchBuild:  "%s has no build on branch %s yet.",
 	}, help: map[string]string{
 		"help":          "Lists the commands, or explains one.",
 		"repos":         "Lists active repositories with their last build; --all syncs from the forge and lists every repository the bot's token sees.",
@@ -385,8 +387,8 @@ func english() *phrases {
 		"decline":       "Declines a build waiting for approval.",
 		"promote":       "Deploys build N to TARGET (a promotion; on Drone 0.8 a deployment).",
 		"builds":        "Lists the recent builds of the repository (default 10, at most 50), one line each; a branch, --status and --event narrow the list.",
-		"status":        "Shows a build (default: the latest of the default branch) with each stage's and step's state, exit code and duration.",
-		"logs":          "Shows what explains a step's failure and the end of its log (default: the first failed step, else the last step); --tail or -n N the plain end, --around LINE the lines around one, --grep TEXT the lines holding TEXT.",
+		"status":        "Shows a build (default: the latest of the branch, or of the default branch) with each stage's and step's state, exit code and duration.",
+		"logs":          "Shows what explains a step's failure and the end of its log (default: the latest build of the default branch; its first failed step, else the running step, else the last step); --tail or -n N the plain end, --around LINE the lines around one, --grep TEXT the lines holding TEXT.",
 		"subscribe":     "Sends this conversation the alerts of those repositories: branches default to the repository's default branch (all branches for a glob), alerts to failures.",
 		"unsubscribe":   "Stops this conversation's alerts for those repositories (and branch).",
 		"subscriptions": "Lists this conversation's subscriptions.",
@@ -548,6 +550,7 @@ func chinese() *phrases {
 		msgNoBuilds:       "%s 还没有构建。",
 		msgNoBuildsMatch:  "%s 最近没有符合条件的构建。",
 		msgAgo:            "%s前",
+		msgNoBranchBuild:  "%s 的分支 %s 还没有构建。",
 	}, help: map[string]string{
 		"help":          "列出所有命令，或说明某个命令。",
 		"repos":         "列出已启用的仓库及其最近一次构建；--all 会先从代码托管平台同步，再列出机器人令牌可见的所有仓库。",
@@ -560,8 +563,8 @@ func chinese() *phrases {
 		"decline":       "拒绝一个等待审批的构建。",
 		"promote":       "将构建 N 发布到 TARGET（即 promotion；在 Drone 0.8 上为 deployment）。",
 		"builds":        "列出仓库最近的构建（默认 10 个，最多 50 个），每个一行；可用分支、--status 和 --event 筛选。",
-		"status":        "查看构建（默认为默认分支的最近一次构建）及每个阶段和步骤的状态、退出码和耗时。",
-		"logs":          "查看说明步骤失败原因的日志片段和日志结尾（默认为第一个失败的步骤，否则为最后一个步骤）；--tail 或 -n N 只看结尾，--around 行号 查看某行前后，--grep 文字 查看包含该文字的行。",
+		"status":        "查看构建（默认为该分支或默认分支的最近一次构建）及每个阶段和步骤的状态、退出码和耗时。",
+		"logs":          "查看说明步骤失败原因的日志片段和日志结尾（默认为默认分支的最近一次构建；其第一个失败的步骤，否则为正在运行的步骤，否则为最后一个步骤）；--tail 或 -n N 只看结尾，--around 行号 查看某行前后，--grep 文字 查看包含该文字的行。",
 		"subscribe":     "让此会话接收这些仓库的告警：分支默认为仓库的默认分支（通配符时为所有分支），告警默认只发失败。",
 		"unsubscribe":   "停止此会话对这些仓库（及分支）的告警。",
 		"subscriptions": "列出此会话的订阅。",
