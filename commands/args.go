@@ -140,15 +140,15 @@ func (r *Registry) explainNotFound(ctx context.Context, err error, slug string, 
 		return err
 	}
 	if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	return fail(Error, err, msgNoSuchBuild, slug, n)
 }
 
 // explainRepoNotFound handles a not-found answer to a repository call.
-func explainRepoNotFound(err error, slug string) error {
+func (r *Registry) explainRepoNotFound(ctx context.Context, err error, slug string) error {
 	if drone.IsNotFound(err) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	return err
 }

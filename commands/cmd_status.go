@@ -62,7 +62,7 @@ func (r *Registry) latestBuild(ctx context.Context, slug, branch string) (*drone
 	b, err := r.deps.Drone.LatestBuild(ctx, slug, branch)
 	if err != nil && drone.IsNotFound(err) {
 		if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-			return nil, fail(Error, err, msgUnknownRepo, slug)
+			return nil, r.unknownRepo(ctx, err, slug)
 		}
 		if branch != "" {
 			return nil, fail(Warning, err, msgNoBranchBuild, slug, branch)

@@ -170,6 +170,9 @@ const (
 	msgNoBuildsMatch
 	msgAgo
 	msgNoBranchBuild
+	msgUnknownRepoDidYouMean
+	msgUnknownRepoName
+	msgRepoAmbiguous
 
 	msgCount // keep last
 )
@@ -345,7 +348,7 @@ func english() *phrases {
 		msgRepoBuild:     "%s %s #%d %s on %s",
 
 		msgHelpTitle:  "dronebot commands",
-		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42. /help <command> explains one command.",
+		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42; owner/name may be the name alone when one active repository has it. /help <command> explains one command.",
 		msgClass:      "Class",
 
 		msgCannotReceive: "this conversation cannot receive alerts.",
@@ -365,16 +368,19 @@ func english() *phrases {
 		msgSubscriptionsTitle: "%d subscriptions",
 		msgListSep:            ", ",
 
-		msgValueNeeded:    "%s needs a value",
-		msgNotStatus:      "%q is not a build status (success, failure, error, running, pending, killed, skipped, blocked, declined)",
-		msgNotEvent:       "%q is not a build event (push, pull_request, tag, promote, rollback, cron, custom)",
-		msgBuildsMax:      "-n is at most %d builds",
-		msgBuildsTitle:    "%s: the last %d builds",
-		msgBuildsTitleOne: "%s: the last build",
-		msgNoBuilds:       "%s has no builds yet.",
-		msgNoBuildsMatch:  "no recent build of %s matches.",
-		msgAgo:            "%s ago",
-		msgNoBranchBuild:  "%s has no build on branch %s yet.",
+		msgValueNeeded:           "%s needs a value",
+		msgNotStatus:             "%q is not a build status (success, failure, error, running, pending, killed, skipped, blocked, declined)",
+		msgNotEvent:              "%q is not a build event (push, pull_request, tag, promote, rollback, cron, custom)",
+		msgBuildsMax:             "-n is at most %d builds",
+		msgBuildsTitle:           "%s: the last %d builds",
+		msgBuildsTitleOne:        "%s: the last build",
+		msgNoBuilds:              "%s has no builds yet.",
+		msgNoBuildsMatch:         "no recent build of %s matches.",
+		msgAgo:                   "%s ago",
+		msgNoBranchBuild:         "%s has no build on branch %s yet.",
+		msgUnknownRepoDidYouMean: "unknown repository %s; did you mean %s?",
+		msgUnknownRepoName:       "no active repository is named %s; write owner/name (/repos lists the active ones).",
+		msgRepoAmbiguous:         "%s names more than one active repository (%s); write owner/name.",
 	}, help: map[string]string{
 		"help":          "Lists the commands, or explains one.",
 		"repos":         "Lists active repositories with their last build; --all syncs from the forge and lists every repository the bot's token sees.",
@@ -523,7 +529,7 @@ func chinese() *phrases {
 		msgRepoBuild:     "%s %s #%d %s（分支 %s）",
 
 		msgHelpTitle:  "dronebot 命令",
-		msgHelpFooter: "也可以写成 /drone <command>。N 可写作 42 或 #42。/help <command> 查看单个命令的说明。",
+		msgHelpFooter: "也可以写成 /drone <command>。N 可写作 42 或 #42；只有一个已启用仓库叫这个名字时，owner/name 可只写 name。/help <command> 查看单个命令的说明。",
 		msgClass:      "权限类别",
 
 		msgCannotReceive:      "此会话无法接收告警。",
@@ -541,16 +547,19 @@ func chinese() *phrases {
 		msgSubscriptionsTitle: "%d 个订阅",
 		msgListSep:            "、",
 
-		msgValueNeeded:    "%s 后面需要一个值",
-		msgNotStatus:      "%q 不是构建状态（success、failure、error、running、pending、killed、skipped、blocked、declined）",
-		msgNotEvent:       "%q 不是构建事件（push、pull_request、tag、promote、rollback、cron、custom）",
-		msgBuildsMax:      "-n 最多 %d 个构建",
-		msgBuildsTitle:    "%s：最近 %d 个构建",
-		msgBuildsTitleOne: "%s：最近一个构建",
-		msgNoBuilds:       "%s 还没有构建。",
-		msgNoBuildsMatch:  "%s 最近没有符合条件的构建。",
-		msgAgo:            "%s前",
-		msgNoBranchBuild:  "%s 的分支 %s 还没有构建。",
+		msgValueNeeded:           "%s 后面需要一个值",
+		msgNotStatus:             "%q 不是构建状态（success、failure、error、running、pending、killed、skipped、blocked、declined）",
+		msgNotEvent:              "%q 不是构建事件（push、pull_request、tag、promote、rollback、cron、custom）",
+		msgBuildsMax:             "-n 最多 %d 个构建",
+		msgBuildsTitle:           "%s：最近 %d 个构建",
+		msgBuildsTitleOne:        "%s：最近一个构建",
+		msgNoBuilds:              "%s 还没有构建。",
+		msgNoBuildsMatch:         "%s 最近没有符合条件的构建。",
+		msgAgo:                   "%s前",
+		msgNoBranchBuild:         "%s 的分支 %s 还没有构建。",
+		msgUnknownRepoDidYouMean: "未知仓库 %s，是不是想用 %s？",
+		msgUnknownRepoName:       "没有名为 %s 的已启用仓库；请写成 owner/name（/repos 列出已启用的仓库）。",
+		msgRepoAmbiguous:         "有多个已启用的仓库名为 %s（%s），请写成 owner/name。",
 	}, help: map[string]string{
 		"help":          "列出所有命令，或说明某个命令。",
 		"repos":         "列出已启用的仓库及其最近一次构建；--all 会先从代码托管平台同步，再列出机器人令牌可见的所有仓库。",
