@@ -92,7 +92,7 @@ func (r *Registry) explainCreate(ctx context.Context, err error, slug, branch st
 	}
 	repo, rerr := r.deps.Drone.Repo(ctx, slug)
 	if drone.IsNotFound(rerr) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	if rerr != nil {
 		return err

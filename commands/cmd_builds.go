@@ -102,7 +102,7 @@ func parseBuilds(r *Registry, a Args, _ Request) (call, error) {
 func (r *Registry) runBuilds(ctx context.Context, slug string, f buildFilter) (Reply, error) {
 	found, err := r.listBuilds(ctx, slug, f)
 	if err != nil {
-		return Reply{}, explainRepoNotFound(fmt.Errorf("list builds of %s: %w", slug, err), slug)
+		return Reply{}, r.explainRepoNotFound(ctx, fmt.Errorf("list builds of %s: %w", slug, err), slug)
 	}
 	p, now := r.say(), r.deps.Now()
 	if len(found) == 0 {

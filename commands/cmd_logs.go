@@ -22,7 +22,7 @@ type logMode struct {
 }
 
 func parseLogs(r *Registry, a Args, req Request) (call, error) {
-	slug, n, rest, err := takeRepoBuild(a.Positional)
+	slug, n, rest, err := takeRepoMaybeBuild(a.Positional)
 	if err != nil {
 		return call{}, err
 	}
@@ -56,11 +56,20 @@ func parseLogs(r *Registry, a Args, req Request) (call, error) {
 	}}, nil
 }
 
+// runLogs shows a step of build n, or of the latest build of the default
+// branch when n is 0.
 func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want string, mode logMode) (Reply, error) {
-	b, err := r.getBuild(ctx, slug, n)
+	var b *drone.Build
+	var err error
+	if n > 0 {
+		b, err = r.getBuild(ctx, slug, n)
+	} else {
+		b, err = r.latestBuild(ctx, slug, "")
+	}
 	if err != nil {
 		return Reply{}, err
 	}
+	n = b.Number
 	stage, step, err := pickStep(b, want)
 	if err != nil {
 		return Reply{}, fmt.Errorf("%s #%d: %w", slug, n, err)
@@ -224,13 +233,20 @@ func numberedLines(blocks []logtext.Block, total int, skipped func(int) string) 
 }
 
 // pickStep finds the step the user named ("step" or "stage/step"), or by
-// default the first failed step, else the last step.
+// default the first failed step, else the running one, else the last step
+// that started, else the last step.
 func pickStep(b *drone.Build, want string) (*drone.Stage, *drone.Step, error) {
 	if want == "" {
 		if st, step := failedStep(b); step != nil {
 			return st, step, nil
 		}
-		if st, step := lastStep(b); step != nil {
+		if st, step := runningStep(b); step != nil {
+			return st, step, nil
+		}
+		if st, step := lastStep(b, true); step != nil {
+			return st, step, nil
+		}
+		if st, step := lastStep(b, false); step != nil {
 			return st, step, nil
 		}
 		if b.Error != "" {

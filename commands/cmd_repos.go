@@ -131,7 +131,7 @@ func (r *Registry) runActivate(ctx context.Context, slug string, enable bool) (R
 	case drone.KindOf(err) == drone.KindConflict && enable:
 		return Reply{}, fail(Warning, err, msgAlreadyActive, slug)
 	case err != nil:
-		return Reply{}, explainRepoNotFound(fmt.Errorf("%s %s: %w", verb, slug, err), slug)
+		return Reply{}, r.explainRepoNotFound(ctx, fmt.Errorf("%s %s: %w", verb, slug, err), slug)
 	}
 	return Reply{Text: r.say().f(done, slug), Level: Success}, nil
 }

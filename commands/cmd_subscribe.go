@@ -60,7 +60,7 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Ident
 	if !isGlob(repos) && repos != "*" {
 		repo, err := r.deps.Drone.Repo(ctx, repos)
 		if err != nil {
-			return Reply{}, explainRepoNotFound(fmt.Errorf("subscribe: %w", err), repos)
+			return Reply{}, r.explainRepoNotFound(ctx, fmt.Errorf("subscribe: %w", err), repos)
 		}
 		if branch == "" {
 			branch = repo.DefaultBranch

@@ -27,7 +27,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	one := e.run(t, reader, "/drone help /LOGS")
-	mustContain(t, "help logs", one.Title, "/logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]")
+	mustContain(t, "help logs", one.Title, "/logs owner/name [N] [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]")
 	mustContain(t, "help logs", one.Text, "first failed step")
 	bad := e.run(t, reader, "/help stauts")
 	if !bad.Err || e.lastObserved() != "help error" {

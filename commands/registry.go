@@ -54,6 +54,9 @@ type Command struct {
 	Usage string // the usage line, e.g. "/restart owner/name N"
 	Help  string // one sentence
 	Class Class
+	// repoArg says the first argument names a repository, which may then
+	// be given by its name alone when that is unique among active ones.
+	repoArg bool
 	// parse checks the arguments and returns what to run; it makes no
 	// request, so a usage error or a refusal costs Drone nothing.
 	parse func(r *Registry, a Args, req Request) (call, error)
@@ -164,6 +167,15 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		msg, _ := usageMessage(perr)
 		return r.usageReply(cmd, msg)
 	}
+	ctx, cancel := context.WithTimeout(withAsker(ctx, req.From), r.deps.Timeout)
+	defer cancel()
+	if cmd.repoArg && len(args.Positional) > 0 && bareRepoName(args.Positional[0]) {
+		r.learnServer(ctx)
+		if err := r.resolveRepoArg(ctx, &args); err != nil {
+			reply, result = r.failure(cmd, err)
+			return reply
+		}
+	}
 	c, err := cmd.parse(r, args, req)
 	if err != nil {
 		if msg, isUsage := usageMessage(err); isUsage {
@@ -182,8 +194,6 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		return errorReply(r.say().f(msgNotAllowedOn, cmd.Name, c.repo))
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, r.deps.Timeout)
-	defer cancel()
 	if c.repo != "" || cmd.Name == "repos" {
 		r.learnServer(ctx)
 	}
@@ -256,26 +266,33 @@ func closestName(name string, cmds []Command) string {
 	return best
 }
 
+// editDistance counts the insertions, deletions, substitutions and swaps
+// of two neighbours that turn a into b (optimal string alignment): a
+// swapped pair, the commonest typo, costs one.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 {
+	if len(ra) > 64 || len(rb) > 64 {
 		return 64
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
