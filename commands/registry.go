@@ -188,10 +188,12 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	if !r.deps.ACL.Allows(req.From, cmd.Class, c.repo) {
 		result = "refused"
 		r.audit(req, cmd, c.repo, result)
+		p := r.say()
+		text := p.f(msgNotAllowedOn, cmd.Name, c.repo)
 		if c.repo == "" {
-			return errorReply(r.say().f(msgNotAllowed, cmd.Name))
+			text = p.f(msgNotAllowed, cmd.Name)
 		}
-		return errorReply(r.say().f(msgNotAllowedOn, cmd.Name, c.repo))
+		return errorReply(text + r.grantedBy())
 	}
 
 	if c.repo != "" || cmd.Name == "repos" {
@@ -208,6 +210,14 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		r.audit(req, cmd, c.repo, result, paramKeys(args)...)
 	}
 	return reply
+}
+
+// grantedBy is the sentence after a refusal saying who can grant the right.
+func (r *Registry) grantedBy() string {
+	if r.deps.ACL != nil && strings.TrimSpace(r.deps.ACL.Contact) != "" {
+		return r.say().f(msgAskContact, shorten(strings.TrimSpace(r.deps.ACL.Contact), 100))
+	}
+	return r.say().f(msgAskOperator)
 }
 
 // audit writes one line per refusal and per write command: who, from where,
