@@ -15,6 +15,7 @@ import (
 
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/logtext"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // Request is one command as received from a chat platform or the terminal.
@@ -269,40 +270,9 @@ func closestName(name string, cmds []Command) string {
 		if strings.HasPrefix(c.Name, name) && name != "" {
 			return c.Name
 		}
-		if d := editDistance(name, c.Name); d < bestDist {
+		if d := spell.Distance(name, c.Name); d < bestDist {
 			best, bestDist = c.Name, d
 		}
 	}
 	return best
-}
-
-// editDistance counts the insertions, deletions, substitutions and swaps
-// of two neighbours that turn a into b (optimal string alignment): a
-// swapped pair, the commonest typo, costs one.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 64
-	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }
