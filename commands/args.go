@@ -124,6 +124,15 @@ func (r *Registry) buildLinks(slug string, n int64) []Link {
 	return nil
 }
 
+// pageLinks links build n of slug as "open in Drone", for replies whose
+// text already names the build.
+func (r *Registry) pageLinks(n int64, slug string) []Link {
+	if u := r.buildLink(slug, n); u != "" {
+		return []Link{{Text: r.say().f(msgOpenBuild), URL: u}}
+	}
+	return nil
+}
+
 func (r *Registry) isV08(ctx context.Context) (bool, error) {
 	d, err := r.deps.Drone.Dialect(ctx)
 	if err != nil {

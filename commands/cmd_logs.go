@@ -161,7 +161,7 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	case mode.grep != "" && ex.Matches > count:
 		text = p.f(msgLogGrepFirst, ex.Matches, shorten(mode.grep, 60), count, ranges, ex.Total)
 	case mode.grep != "":
-		text = p.f(msgLogGrep, ex.Matches, shorten(mode.grep, 60), ranges, ex.Total)
+		text = p.n(ex.Matches, msgLogGrepOne, msgLogGrep, shorten(mode.grep, 60), ranges, ex.Total)
 	case mode.around > ex.Total:
 		text = p.f(msgLogPastEnd, ex.Total, mode.around)
 	case mode.around > 0:
@@ -180,7 +180,7 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	return Reply{
 		Title:   title,
 		Text:    text,
-		Code:    numberedLines(shown, ex.Total, func(n int) string { return p.f(msgLogSkipped, n) }),
+		Code:    numberedLines(shown, ex.Total, func(n int) string { return p.n(n, msgLogSkippedOne, msgLogSkipped) }),
 		Links:   r.buildLinks(slug, b.Number),
 		Buttons: buttonsFor(p, slug, b),
 		Level:   statusLevel(step.Status),

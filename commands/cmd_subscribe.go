@@ -154,7 +154,7 @@ func parseSubscriptions(r *Registry, a Args, req Request) (call, error) {
 			b.WriteByte('\n')
 		}
 		return Reply{
-			Title: p.f(msgSubscriptionsTitle, len(subs)),
+			Title: p.n(len(subs), msgSubscriptionsTitleOne, msgSubscriptionsTitle),
 			Text:  strings.TrimRight(b.String(), "\n"),
 		}, nil
 	}}, nil

@@ -142,7 +142,6 @@ const (
 	// Help.
 	msgHelpTitle
 	msgHelpFooter
-	msgClass
 	// Subscriptions.
 	msgCannotReceive
 	msgSubscribed
@@ -173,6 +172,21 @@ const (
 	msgUnknownRepoDidYouMean
 	msgUnknownRepoName
 	msgRepoAmbiguous
+	// Singular forms of counted phrases.
+	msgReposActiveOne
+	msgReposAllOne
+	msgSubscriptionsTitleOne
+	msgLogSkippedOne
+	msgLogGrepOne
+	msgMoreReposOne
+	// Repository state and rights.
+	msgAlreadyInactive
+	msgNeedsRead
+	msgNeedsWrite
+	msgNeedsDeploy
+	msgAskContact
+	msgAskOperator
+	msgOpenBuild
 
 	msgCount // keep last
 )
@@ -190,6 +204,16 @@ func phrasesFor(tag string) *phrases {
 		return chinese()
 	}
 	return english()
+}
+
+// n formats the phrase for count: one when count is 1, else many; count
+// is the first argument.
+func (p *phrases) n(count int, one, many msgID, args ...any) string {
+	id := many
+	if count == 1 {
+		id = one
+	}
+	return p.f(id, append([]any{count}, args...)...)
 }
 
 // f formats phrase id with args.
@@ -349,7 +373,6 @@ func english() *phrases {
 
 		msgHelpTitle:  "dronebot commands",
 		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42; owner/name may be the name alone when one active repository has it. /help <command> explains one command.",
-		msgClass:      "Class",
 
 		msgCannotReceive: "this conversation cannot receive alerts.",
 		msgSubscribed:    "subscribed (#%d): this conversation gets the %s alerts of %s on %s.",
@@ -381,6 +404,20 @@ func english() *phrases {
 		msgUnknownRepoDidYouMean: "unknown repository %s; did you mean %s?",
 		msgUnknownRepoName:       "no active repository is named %s; write owner/name (/repos lists the active ones).",
 		msgRepoAmbiguous:         "%s names more than one active repository (%s); write owner/name.",
+
+		msgReposActiveOne:        "%d active repository",
+		msgReposAllOne:           "%d repository",
+		msgSubscriptionsTitleOne: "%d subscription",
+		msgLogSkippedOne:         "… %d line …",
+		msgLogGrepOne:            "%d line matches %q: line %s of %d",
+		msgMoreReposOne:          "… and %d more; narrow the list with a filter.",
+		msgAlreadyInactive:       "%s is not active; nothing to deactivate.",
+		msgNeedsRead:             "Anyone who may read the repository may run it.",
+		msgNeedsWrite:            "Only those allowed to change builds may run it.",
+		msgNeedsDeploy:           "Only those allowed to deploy may run it.",
+		msgAskContact:            " Ask %s for the right.",
+		msgAskOperator:           " The bot's operator can grant the right.",
+		msgOpenBuild:             "open in Drone",
 	}, help: map[string]string{
 		"help":          "Lists the commands, or explains one.",
 		"repos":         "Lists active repositories with their last build; --all syncs from the forge and lists every repository the bot's token sees.",
@@ -530,7 +567,6 @@ func chinese() *phrases {
 
 		msgHelpTitle:  "dronebot 命令",
 		msgHelpFooter: "也可以写成 /drone <command>。N 可写作 42 或 #42；只有一个已启用仓库叫这个名字时，owner/name 可只写 name。/help <command> 查看单个命令的说明。",
-		msgClass:      "权限类别",
 
 		msgCannotReceive:      "此会话无法接收告警。",
 		msgSubscribed:         "已订阅（#%d）：此会话将接收 %[3]s（%[4]s）的 %[2]s 告警。",
@@ -560,6 +596,20 @@ func chinese() *phrases {
 		msgUnknownRepoDidYouMean: "未知仓库 %s，是不是想用 %s？",
 		msgUnknownRepoName:       "没有名为 %s 的已启用仓库；请写成 owner/name（/repos 列出已启用的仓库）。",
 		msgRepoAmbiguous:         "有多个已启用的仓库名为 %s（%s），请写成 owner/name。",
+
+		msgReposActiveOne:        "%d 个已启用的仓库",
+		msgReposAllOne:           "%d 个仓库",
+		msgSubscriptionsTitleOne: "%d 个订阅",
+		msgLogSkippedOne:         "… 省略 %d 行 …",
+		msgLogGrepOne:            "%d 行包含 %q：第 %s 行（共 %d 行）",
+		msgMoreReposOne:          "…… 另有 %d 个，可加过滤条件缩小范围。",
+		msgAlreadyInactive:       "%s 未启用，无需停用。",
+		msgNeedsRead:             "能查看该仓库的人都可以执行。",
+		msgNeedsWrite:            "只有有权操作构建的人可以执行。",
+		msgNeedsDeploy:           "只有有权发布的人可以执行。",
+		msgAskContact:            "可联系 %s 开通权限。",
+		msgAskOperator:           "可请机器人的管理员开通权限。",
+		msgOpenBuild:             "在 Drone 中查看",
 	}, help: map[string]string{
 		"help":          "列出所有命令，或说明某个命令。",
 		"repos":         "列出已启用的仓库及其最近一次构建；--all 会先从代码托管平台同步，再列出机器人令牌可见的所有仓库。",

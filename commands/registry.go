@@ -15,6 +15,7 @@ import (
 
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/logtext"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // Request is one command as received from a chat platform or the terminal.
@@ -188,10 +189,12 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	if !r.deps.ACL.Allows(req.From, cmd.Class, c.repo) {
 		result = "refused"
 		r.audit(req, cmd, c.repo, result)
+		p := r.say()
+		text := p.f(msgNotAllowedOn, cmd.Name, c.repo)
 		if c.repo == "" {
-			return errorReply(r.say().f(msgNotAllowed, cmd.Name))
+			text = p.f(msgNotAllowed, cmd.Name)
 		}
-		return errorReply(r.say().f(msgNotAllowedOn, cmd.Name, c.repo))
+		return errorReply(text + r.grantedBy())
 	}
 
 	if c.repo != "" || cmd.Name == "repos" {
@@ -208,6 +211,14 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		r.audit(req, cmd, c.repo, result, paramKeys(args)...)
 	}
 	return reply
+}
+
+// grantedBy is the sentence after a refusal saying who can grant the right.
+func (r *Registry) grantedBy() string {
+	if r.deps.ACL != nil && strings.TrimSpace(r.deps.ACL.Contact) != "" {
+		return r.say().f(msgAskContact, shorten(strings.TrimSpace(r.deps.ACL.Contact), 100))
+	}
+	return r.say().f(msgAskOperator)
 }
 
 // audit writes one line per refusal and per write command: who, from where,
@@ -259,40 +270,9 @@ func closestName(name string, cmds []Command) string {
 		if strings.HasPrefix(c.Name, name) && name != "" {
 			return c.Name
 		}
-		if d := editDistance(name, c.Name); d < bestDist {
+		if d := spell.Distance(name, c.Name); d < bestDist {
 			best, bestDist = c.Name, d
 		}
 	}
 	return best
-}
-
-// editDistance counts the insertions, deletions, substitutions and swaps
-// of two neighbours that turn a into b (optimal string alignment): a
-// swapped pair, the commonest typo, costs one.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 64
-	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

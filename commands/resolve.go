@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dronebot/dronebot/drone"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // askerKey carries the identity of who asked through a command's context,
@@ -111,7 +112,7 @@ func closestRepo(s string, repos []*drone.Repo) string {
 		if withOwner {
 			against = repo.Slug
 		}
-		d := editDistance(s, strings.ToLower(against))
+		d := spell.Distance(s, strings.ToLower(against))
 		switch {
 		case d < bestDist:
 			best, bestDist, tie = repo.Slug, d, false
