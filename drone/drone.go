@@ -21,7 +21,7 @@ const (
 	DialectAuto Dialect = "auto"
 	DialectV1   Dialect = "v1"   // Drone 1.x and 2.x
 	DialectV08  Dialect = "v0.8" // Drone 0.8
-	// DialectWoodpecker is Woodpecker CI 2.x/3.x, the fork of Drone 0.8.
+	// DialectWoodpecker is Woodpecker CI 3.x, the fork of Drone 0.8.
 	DialectWoodpecker Dialect = "woodpecker"
 )
 
