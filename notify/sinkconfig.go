@@ -189,8 +189,8 @@ func JoinWhy(whys ...string) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// URLSecrets are the secret parts of the webhook URL written at key: its
-// query values and the token segments tok names.
+// URLSecrets are the secret parts of the webhook URL written at key: the
+// token tok names, or every query value when it names none in the query.
 func URLSecrets(key, raw string, tok HookToken) []Secret {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -198,6 +198,9 @@ func URLSecrets(key, raw string, tok HookToken) []Secret {
 	}
 	var out []Secret
 	for _, name := range slices.Sorted(maps.Keys(u.Query())) {
+		if tok.Query != "" && name != tok.Query {
+			continue // api-version=1 and the like are no secret
+		}
 		for _, v := range u.Query()[name] {
 			out = append(out, Secret{key, v})
 		}

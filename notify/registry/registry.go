@@ -12,6 +12,7 @@ import (
 	"github.com/dronebot/dronebot/notify/feishu"
 	"github.com/dronebot/dronebot/notify/slack"
 	"github.com/dronebot/dronebot/notify/stdout"
+	"github.com/dronebot/dronebot/notify/teams"
 	"github.com/dronebot/dronebot/notify/webhook"
 	"github.com/dronebot/dronebot/notify/wecom"
 )
@@ -27,6 +28,7 @@ func types() []Type {
 		Of("webhook", webhook.New),
 		Of("email", email.New),
 		Of("stdout", stdout.New),
+		Of("teams", teams.New),
 	}
 }
 

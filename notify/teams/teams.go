@@ -1,0 +1,90 @@
+// Package teams sends messages to a Microsoft Teams channel or chat through
+// a Workflows (Power Automate) webhook: the URL of a flow that starts with
+// "When a Teams webhook request is received" and posts each Adaptive Card
+// it is sent.
+//
+// The trigger answers 202 as soon as it has accepted the request; the flow
+// posts the card afterwards, so a card Teams cannot show fails there,
+// unseen. The sink therefore keeps to what Teams shows: Adaptive Card 1.4
+// elements only, within the message size limit, log lines as plain runs.
+package teams
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/dronebot/dronebot/notify"
+)
+
+// Platform limits.
+const (
+	// MaxBodyBytes is the size we keep a request to: a card the flow posts
+	// may be about 28 KB (the Teams connector's message limit).
+	MaxBodyBytes = 28000
+	// Teams allows an app about 4 posts a second into one channel
+	// (Microsoft Graph's Teams service limits).
+	RateLimit  = 4
+	RateWindow = time.Second
+)
+
+// Config is one Teams sink, a `type: teams` entry of bot.yaml.
+type Config struct {
+	// URL is the workflow's HTTP POST URL, ending in
+	// /triggers/manual/paths/invoke?api-version=…&sp=…&sv=1.0&sig=SIG.
+	URL string `yaml:"url"`
+}
+
+// Token is where a workflow URL carries its signature.
+var Token = notify.HookToken{Query: "sig"}
+
+// Check reports a missing URL or signature; an empty one disables the sink.
+func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
+
+// Secrets is the URL's signature.
+func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.URL, Token) }
+
+// Sink is one Teams workflow.
+type Sink struct {
+	name string
+	url  string
+	hc   *http.Client
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+var _ notify.Sink = (*Sink)(nil)
+
+// New checks cfg and returns the sink.
+func New(cfg Config, env notify.Env) (*Sink, error) {
+	if err := env.CheckURL("teams", cfg.URL, Token); err != nil {
+		return nil, err
+	}
+	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+}
+
+// Name is the configured name.
+func (s *Sink) Name() string { return s.name }
+
+// Limits is the channel's posting rate.
+func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
+
+// Send renders m as an Adaptive Card and posts it once. The trigger's
+// answer is an HTTP status: 202 accepted, 429 and 5xx worth retrying,
+// other 4xx a wrong URL, signature or payload.
+func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
+	body, err := encode(m)
+	if err != nil {
+		return notify.Permanent(fmt.Errorf("teams sink %q: %w", s.name, err))
+	}
+	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
+	if err != nil {
+		return fmt.Errorf("teams sink %q: %w", s.name, err)
+	}
+	if err := notify.CheckResponse(resp, s.now()); err != nil {
+		return fmt.Errorf("teams sink %q: %w", s.name, err)
+	}
+	return nil
+}
