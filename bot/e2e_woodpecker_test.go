@@ -211,3 +211,46 @@ routes:
 		t.Error("the token leaked into the log")
 	}
 }
+
+// TestWoodpeckerStreamModeEndToEnd: with watch.mode: stream the binary
+// hears a failure on Woodpecker's event stream, without polling for it.
+func TestWoodpeckerStreamModeEndToEnd(t *testing.T) {
+	hook := webhooktest.NewReceiver()
+	t.Cleanup(hook.Close)
+	fake, path := woodpeckerWorld(t, "info", fmt.Sprintf(`server: {listen: "127.0.0.1:0", shutdown_timeout: 10s}
+watch: {mode: stream, safety_poll: 1h, log_tail: 5}
+sinks:
+  hook: {type: webhook, url: %q}
+routes:
+  - {repos: ["octo/*"], branches: [main], on: [failure, fixed], to: [hook]}
+`, hook.URL()))
+	bot := startBot(t, path)
+	streamOpen := func() bool {
+		for _, r := range fake.Requests() {
+			if r.Path == "/api/stream/events" {
+				return true
+			}
+		}
+		return false
+	}
+	eventually(t, 30*time.Second, streamOpen, "the event stream")
+	// The first cycle, and the one the opened stream asks for.
+	eventually(t, 30*time.Second, func() bool { return bot.metric(`dronebot_watch_cycles_total{result="ok"}`) >= 2 }, "two cycles")
+	fake.ResetRequests()
+	fake.AddBuild("octo/demo", greenBuild())
+	fake.AddBuild("octo/demo", redBuild("break it on the stream"))
+	eventually(t, 30*time.Second, func() bool { return len(hook.Requests()) >= 2 }, "2 alerts")
+	fixed, failure := string(hook.Requests()[0].Body), string(hook.Requests()[1].Body)
+	if !strings.Contains(fixed, `"fixed"`) || !strings.Contains(failure, `"failure"`) || !strings.Contains(failure, "TestParseDuration") ||
+		!strings.Contains(failure, fake.URL+"/repos/octo/demo/pipeline/3") {
+		t.Errorf("alerts:\n%s\n%s", fixed, failure)
+	}
+	for _, r := range fake.Requests() {
+		if r.Path == "/api/user/feed" {
+			t.Errorf("stream mode polled the feed between its safety cycles")
+		}
+	}
+	if code := bot.stop(syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d\n%s", code, bot.logs())
+	}
+}
