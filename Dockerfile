@@ -22,7 +22,7 @@ ARG COMMIT=unknown
 # Pure Go (the SQLite driver too), so a static binary; timetzdata embeds the
 # time zones digests may name, whatever the base image holds.
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false -tags timetzdata \
-      -ldflags "-s -w -X github.com/dronebot/dronebot/bot.version=${VERSION} -X github.com/dronebot/dronebot/bot.commit=${COMMIT}" \
+      -ldflags "-s -w -X github.com/dronebot/dronebot/bot/cli.version=${VERSION} -X github.com/dronebot/dronebot/bot/cli.commit=${COMMIT}" \
       -o /out/dronebot . \
  && mkdir -p /out/data
 

@@ -7,7 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/dronebot/dronebot/bot"
+	"github.com/dronebot/dronebot/bot/cli"
 )
 
 func main() {
@@ -17,7 +17,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := bot.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

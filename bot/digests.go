@@ -7,12 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/bot/digest"
 	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/email"
 )
@@ -31,8 +31,9 @@ func digestSpecs(cfg *config.Config) []digest.Spec {
 }
 
 // newScheduler sends digests by email straight through the email sinks
-// (a rich mail with an inline chart) and to chat sinks through the outbox.
-func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func(ctx context.Context, sink string,
+// (a rich mail with inline charts) and to chat sinks through the outbox.
+// With a Drone client it fills the history's gaps from Drone's lists.
+func newScheduler(cfg *config.Config, st *store.Store, dc drone.Client, sinks *sinkSet, chat func(ctx context.Context, sink string,
 	n *notify.Notice, lang string) error, now func() time.Time, log *slog.Logger) *digest.Scheduler {
 	mail := map[string]digest.MailSender{}
 	for name, s := range sinks.sinks {
@@ -40,14 +41,31 @@ func newScheduler(cfg *config.Config, st *store.Store, sinks *sinkSet, chat func
 			mail[name] = m
 		}
 	}
-	return &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
+	sched := &digest.Scheduler{Digests: digestSpecs(cfg), Store: st, History: st,
 		WatchRepos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Now: now, Logger: log.With("part", "digest"),
 		Send: digest.Sinks{Mail: mail, Chat: chat}.Send}
+	if dc != nil {
+		sched.Backfill = &digest.Backfill{Drone: dc, Coverage: st}
+	}
+	return sched
+}
+
+// markWatched records in the store that the watcher had every build that
+// finished before this cycle began (d ago), so digests read Drone only
+// for the times between. Two cycles further apart than two periods and a
+// minute leave a gap.
+func (s *Service) markWatched(d time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	gap := 2*s.watcher.Period() + time.Minute
+	if err := s.store.MarkWatched(ctx, s.deps.Now().Add(-d), gap); err != nil {
+		s.log.Warn("recording the watched time failed", "err", err)
+	}
 }
 
 // digestChat queues a digest's chat version for a sink, keyed by digest
 // and time so that it is sent once.
-func (s *service) digestChat(ctx context.Context, sink string, n *notify.Notice, lang string) error {
+func (s *Service) digestChat(ctx context.Context, sink string, n *notify.Notice, lang string) error {
 	if _, ok := s.sinks.sinks[sink]; !ok {
 		return fmt.Errorf("no enabled sink named %s", sink)
 	}
@@ -55,40 +73,22 @@ func (s *service) digestChat(ctx context.Context, sink string, n *notify.Notice,
 	return s.enqueueNotice(ctx, key, sink, *n)
 }
 
-// digestCommand builds a digest now: prints it, writes its HTML, or sends
-// it. A manual send does not move the schedule.
-func digestCommand(ctx context.Context, c *CLI, args []string) int {
-	fs := c.flagSet("digest")
-	path := c.configFlag(fs)
-	name := fs.String("name", "", "the digest to build (default: the first in the configuration)")
-	send := fs.Bool("send", false, "send it now to its sinks (the schedule is not moved)")
-	htmlFile := fs.String("html", "", "write the HTML version to this file")
-	rest, code, ok := c.parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if !c.noArgs("digest", rest) {
-		return exitUsage
-	}
-	cfg, _ := c.usableConfig("digest", *path)
-	if cfg == nil {
-		return exitFail
-	}
-	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
-	// A running bot holds the store: read it then, and send only by mail.
+// OpenDigests is the digest scheduler `dronebot digest` runs one digest
+// through, on the store (read-only when a running bot holds it, so only
+// mail is sent then), Drone (for what the store lacks) and the configured
+// sinks. close releases the store.
+func OpenDigests(ctx context.Context, cfg *config.Config, logger *slog.Logger) (sched *digest.Scheduler, close func(), err error) {
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Logger: logger})
 	if err != nil {
 		st, err = store.Open(ctx, cfg.Store.Path, store.Options{ReadOnly: true, Logger: logger})
 	}
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
+		return nil, nil, err
 	}
-	defer st.Close()
 	sinks, err := buildSinks(cfg, &http.Client{Timeout: 30 * time.Second}, io.Discard, logger)
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
+		st.Close()
+		return nil, nil, err
 	}
 	chat := func(ctx context.Context, sink string, n *notify.Notice, lang string) error {
 		sk, ok := sinks.sinks[sink]
@@ -97,35 +97,14 @@ func digestCommand(ctx context.Context, c *CLI, args []string) int {
 		}
 		return sk.Send(ctx, &notify.Message{ID: deliveryID("digest:"+n.Title, sink), Notice: n, Lang: lang})
 	}
-	sched := newScheduler(cfg, st, sinks, chat, time.Now, logger)
-	if *name == "" {
-		if len(sched.Digests) == 0 {
-			fmt.Fprintln(c.Stderr, "dronebot digest: no enabled digest in the configuration")
-			return exitFail
-		}
-		*name = sched.Digests[0].Name
+	// Without a usable token the digest is made from the store alone.
+	var dc drone.Client
+	if err := cfg.Runnable(); err != nil {
+		logger.Warn("the digest has the recorded builds only: not reading Drone", "err", err)
+	} else if dc, err = drone.New(drone.Config{Server: cfg.Drone.Server, Token: cfg.Drone.Token, Dialect: cfg.Drone.API,
+		Timeout: cfg.Drone.Timeout.Std(), CAFile: cfg.Drone.CAFile, Logger: logger}); err != nil {
+		st.Close()
+		return nil, nil, err
 	}
-	if *send {
-		if err := sched.SendNow(ctx, *name); err != nil {
-			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-			return exitFail
-		}
-		fmt.Fprintf(c.Stdout, "digest %s sent\n", *name)
-		return exitOK
-	}
-	var page io.Writer
-	if *htmlFile != "" {
-		f, err := os.Create(*htmlFile)
-		if err != nil {
-			fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-			return exitFail
-		}
-		defer f.Close()
-		page = f
-	}
-	if err := sched.Preview(ctx, *name, c.Stdout, page); err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot digest: %v\n", err)
-		return exitFail
-	}
-	return exitOK
+	return newScheduler(cfg, st, dc, sinks, chat, time.Now, logger), func() { st.Close() }, nil
 }

@@ -25,13 +25,20 @@ func woodpeckerWorld(t *testing.T, logLevel, extra string) (*dronetest.Server, s
 	fake.AddRepo("octo/demo", dronetest.RepoOptions{DefaultBranch: "main", Branches: []string{"dev"}})
 	fake.AddRepo("octo/other", dronetest.RepoOptions{DefaultBranch: "main"})
 	fake.AddRepo("octo/idle", dronetest.RepoOptions{Inactive: true})
-	fake.AddBuild("octo/demo", redBuild("break the parser"))
+	seed := redBuild("break the parser") // an hour before the bot first ran: no news
+	seed.Created = time.Now().Add(-time.Hour)
+	seed.Started, seed.Finished = seed.Created, seed.Created.Add(time.Minute)
+	fake.AddBuild("octo/demo", seed)
 	dir := t.TempDir()
-	path := writeFile(t, "bot.yaml", fmt.Sprintf(`log: {level: %s, format: json}
+	path := filepath.Join(dir, "bot.yaml")
+	cfg := fmt.Sprintf(`log: {level: %s, format: json}
 drone: {server: %q, token: %q, api: auto}
 store: {path: %q}
 acl: {read: ["*"], write: ["slack:UWRITER"], deploy: ["slack:UDEPLOY"]}
-%s`, logLevel, fake.URL, fake.Token, filepath.Join(dir, "bot.db"), extra))
+%s`, logLevel, fake.URL, fake.Token, filepath.Join(dir, "bot.db"), extra)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return fake, path
 }
 

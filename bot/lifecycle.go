@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -17,10 +19,20 @@ import (
 	"github.com/dronebot/dronebot/notify"
 )
 
-// run serves until ctx ends, then stops within server.shutdown_timeout:
+// Serve runs the bot on cfg until ctx is done, then drains within
+// server.shutdown_timeout. `stdout` sinks write to out.
+func Serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, out io.Writer) error {
+	svc, err := New(ctx, cfg, logger, Deps{Out: out})
+	if err != nil {
+		return fmt.Errorf("not starting: %w", err)
+	}
+	return svc.Run(ctx)
+}
+
+// Run serves until ctx ends, then stops within server.shutdown_timeout:
 // no new requests, in-flight commands and sends finished (or cancelled and
 // left queued), the store closed. The outbox is consistent at every step.
-func (s *service) run(ctx context.Context) error {
+func (s *Service) Run(ctx context.Context) error {
 	defer s.store.Close()
 	ls, err := s.listen()
 	if err != nil {
@@ -55,7 +67,7 @@ type listeners struct {
 }
 
 // listen opens server.listen and, when set, server.admin_listen.
-func (s *service) listen() (*listeners, error) {
+func (s *Service) listen() (*listeners, error) {
 	public, admin := s.handlers()
 	pubLn, err := net.Listen("tcp", s.cfg.Server.Listen)
 	if err != nil {
@@ -81,7 +93,7 @@ func (s *service) listen() (*listeners, error) {
 
 // serve starts the HTTP servers; a server that fails reports on the
 // returned channel.
-func (s *service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
+func (s *Service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
 	errs := make(chan error, len(ls.servers))
 	for i, srv := range ls.servers {
 		wg.Add(1)
@@ -98,7 +110,7 @@ func (s *service) serve(wg *sync.WaitGroup, ls *listeners) <-chan error {
 // startWorkers runs the watcher, the store's health check, the delivery
 // worker, the digests, the history pruning and Slack's Socket Mode until
 // work ends.
-func (s *service) startWorkers(work context.Context, wg *sync.WaitGroup) {
+func (s *Service) startWorkers(work context.Context, wg *sync.WaitGroup) {
 	wg.Add(5)
 	go func() { defer wg.Done(); s.watcher.Run(work) }()
 	go func() { defer wg.Done(); s.watchStore(work) }()
@@ -123,7 +135,7 @@ func (s *service) startWorkers(work context.Context, wg *sync.WaitGroup) {
 
 // drain stops taking requests, then stops the workers and waits, within
 // server.shutdown_timeout, for replies and sends already running.
-func (s *service) drain(servers []*http.Server, stopWork context.CancelFunc) {
+func (s *Service) drain(servers []*http.Server, stopWork context.CancelFunc) {
 	s.ready.Store(false)
 	s.log.Info("dronebot stopping")
 	grace := s.cfg.Server.ShutdownTimeout.Std()
@@ -155,7 +167,7 @@ func (s *service) drain(servers []*http.Server, stopWork context.CancelFunc) {
 
 // logCallbackURLs tells the operator, once, which URLs to register with
 // Slack, WeCom and Drone, from server.public_url.
-func (s *service) logCallbackURLs() {
+func (s *Service) logCallbackURLs() {
 	base := strings.TrimRight(s.cfg.Server.PublicURL, "/")
 	if base == "" {
 		return
@@ -173,7 +185,7 @@ func (s *service) logCallbackURLs() {
 }
 
 // pruneHistory keeps the build history to store.retention, checking daily.
-func (s *service) pruneHistory(ctx context.Context) {
+func (s *Service) pruneHistory(ctx context.Context) {
 	keep := s.cfg.Store.Retention.Std()
 	if keep <= 0 {
 		return
@@ -199,7 +211,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
-func (s *service) metricsHandler() http.Handler {
+func (s *Service) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 }
 

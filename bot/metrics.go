@@ -24,6 +24,7 @@ type metrics struct {
 	watchDuration   prometheus.Histogram
 	alerts          *prometheus.CounterVec
 	alertsUnrouted  *prometheus.CounterVec
+	webhookOverflow prometheus.Counter
 	deliveries      *prometheus.CounterVec
 	ambiguous       *prometheus.CounterVec
 	signatureFailed *prometheus.CounterVec
@@ -60,6 +61,10 @@ func newMetrics() *metrics {
 		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dronebot_alerts_total", Help: "Alerts produced, by outcome.",
 		}, []string{"outcome"}),
+		webhookOverflow: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dronebot_webhook_overflow_total",
+			Help: "Drone webhooks the queue had no room for: kept on the pending list, and the poller woken.",
+		}),
 		alertsUnrouted: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dronebot_alerts_unrouted_total", Help: "Alerts no route or subscription takes, by outcome.",
 		}, []string{"outcome"}),
@@ -82,7 +87,7 @@ func newMetrics() *metrics {
 		}, []string{"route"}),
 	}
 	m.reg.MustRegister(m.commands, m.httpRequests, m.httpLatency, m.aclRefusals, m.droneRequests, m.droneLatency, m.droneUp,
-		m.watchCycles, m.watchDuration, m.alerts, m.alertsUnrouted, m.deliveries, m.ambiguous, m.signatureFailed,
+		m.watchCycles, m.watchDuration, m.alerts, m.alertsUnrouted, m.webhookOverflow, m.deliveries, m.ambiguous, m.signatureFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

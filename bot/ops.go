@@ -82,7 +82,7 @@ func (o *opsReporter) send(key string, n notify.Notice) {
 
 // opsNotifier queues ops notices to dest through the outbox, or is nil
 // when no ops sink is configured.
-func (s *service) opsNotifier(dest string) func(key string, n notify.Notice) error {
+func (s *Service) opsNotifier(dest string) func(key string, n notify.Notice) error {
 	if dest == "" {
 		return nil
 	}

@@ -63,7 +63,7 @@ func TestMissingWebhooksAreReported(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	var sent []string
 	cfg := &config.Config{Watch: config.Watch{Mode: config.ModeWebhook, SafetyPoll: config.Duration(5 * time.Minute)}}
-	s := &service{cfg: cfg, ops: newOpsReporter(func() time.Time { return now }, slog.New(slog.DiscardHandler),
+	s := &Service{cfg: cfg, ops: newOpsReporter(func() time.Time { return now }, slog.New(slog.DiscardHandler),
 		func(_ string, n notify.Notice) error { sent = append(sent, n.Title); return nil })}
 	s.buildFound("poll") // a webhook may simply be late
 	now = now.Add(5 * time.Minute)

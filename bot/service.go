@@ -1,3 +1,7 @@
+// Package bot is the dronebot service: it builds every part from the
+// configuration (store, Drone client, sinks, outbox worker, watcher, chat
+// intakes, digests), serves the HTTP routes and drains on shutdown. The
+// command line (bot/cli) and the demo (bot/demo) drive it.
 package bot
 
 import (
@@ -26,9 +30,9 @@ import (
 	"github.com/dronebot/dronebot/notify/delivery"
 )
 
-// serviceDeps are what the service takes from its surroundings; tests and
+// Deps are what the service takes from its surroundings; tests and
 // `dronebot demo` replace them.
-type serviceDeps struct {
+type Deps struct {
 	HTTPClient *http.Client // for sinks and chat APIs; default: 30 s timeout
 	Out        io.Writer    // where `stdout` sinks write
 	Now        func() time.Time
@@ -40,11 +44,11 @@ type serviceDeps struct {
 	StorePing, StoreCheck time.Duration
 }
 
-// service is the running bot: the HTTP routes, the watcher, the outbox
+// Service is the running bot: the HTTP routes, the watcher, the outbox
 // worker and the chat intakes around one store and one Drone client.
-type service struct {
+type Service struct {
 	cfg      *config.Config
-	deps     serviceDeps
+	deps     Deps
 	log      *slog.Logger
 	store    *store.Store
 	drone    drone.Client
@@ -67,8 +71,8 @@ type service struct {
 	storeHealth   storeHealth
 }
 
-// newService opens the store and builds every part; nothing runs yet.
-func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps serviceDeps) (*service, error) {
+// New opens the store and builds every part; nothing runs yet.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Deps) (*Service, error) {
 	if deps.HTTPClient == nil {
 		deps.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -84,7 +88,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 	if deps.StoreCheck <= 0 {
 		deps.StoreCheck = defaultStoreCheck
 	}
-	s := &service{cfg: cfg, deps: deps, log: log, metrics: newMetrics(), watching: make(chan struct{})}
+	s := &Service{cfg: cfg, deps: deps, log: log, metrics: newMetrics(), watching: make(chan struct{})}
 
 	st, err := store.Open(ctx, cfg.Store.Path, store.Options{Now: deps.Now, Logger: log})
 	if err != nil {
@@ -109,7 +113,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 		err = s.buildWatcher(acl)
 	}
 	if err == nil {
-		s.digests = newScheduler(cfg, st, s.sinks, s.digestChat, deps.Now, log)
+		s.digests = newScheduler(cfg, st, s.drone, s.sinks, s.digestChat, deps.Now, log)
 		err = s.buildIntakes()
 	}
 	if err != nil {
@@ -120,7 +124,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger, deps 
 }
 
 // buildDelivery makes the sinks and the outbox worker that drives them.
-func (s *service) buildDelivery() error {
+func (s *Service) buildDelivery() error {
 	var err error
 	if s.sinks, err = buildSinks(s.cfg, s.deps.HTTPClient, s.deps.Out, s.log); err != nil {
 		return err
@@ -142,7 +146,7 @@ func (s *service) buildDelivery() error {
 
 // buildWatcher makes the watcher, whose alerts the alerter routes into the
 // outbox.
-func (s *service) buildWatcher(acl *commands.ACL) error {
+func (s *Service) buildWatcher(acl *commands.ACL) error {
 	cfg := s.cfg
 	router := &route.Router{Routes: route.FromConfig(cfg.Routes), Subs: s.store, ACL: acl, Users: cfg.Users,
 		Lang: cfg.Lang, SinkLang: s.sinks.langs}
@@ -157,14 +161,15 @@ func (s *service) buildWatcher(acl *commands.ACL) error {
 		LogTail: cfg.Watch.LogTail, Repos: cfg.Watch.Repos, DroneURL: droneUIURL(cfg), Secrets: cfg.Secrets(),
 		Now: s.deps.Now, Logger: s.log.With("part", "watch"),
 		OnDroneUp: s.metrics.setDroneUp, OnCycle: s.watchCycle,
-		OnReject: func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
-		OnFound:  s.buildFound,
+		OnReject:   func(string) { s.metrics.signatureFailed.WithLabelValues("/hooks/drone").Inc() },
+		OnFound:    s.buildFound,
+		OnOverflow: s.metrics.webhookOverflow.Inc,
 	})
 	return err
 }
 
 // buildIntakes makes the chat platforms' intakes that are enabled.
-func (s *service) buildIntakes() error {
+func (s *Service) buildIntakes() error {
 	var err error
 	if sc := s.cfg.Chat.Slack; sc.Enabled() {
 		s.slack, err = slackapp.New(slackapp.Config{SigningSecret: sc.SigningSecret, BotToken: sc.BotToken,
@@ -186,14 +191,14 @@ func (s *service) buildIntakes() error {
 
 // sinkFor resolves a destination: a configured sink by name, or a chat
 // conversation that subscribed with /subscribe ("slack:C123").
-func (s *service) sinkFor(dest string) (notify.Sink, bool) {
+func (s *Service) sinkFor(dest string) (notify.Sink, bool) {
 	if sk, ok := s.sinks.sinks[dest]; ok {
 		return sk, true
 	}
 	return s.conversations.sink(dest)
 }
 
-func (s *service) limitsFor(dest string) []delivery.Window {
+func (s *Service) limitsFor(dest string) []delivery.Window {
 	if ws, ok := s.sinks.limits[dest]; ok {
 		return ws
 	}
@@ -204,7 +209,7 @@ func (s *service) limitsFor(dest string) []delivery.Window {
 }
 
 // observeIntake counts what a chat intake refused, by route.
-func (s *service) observeIntake(route, result string) {
+func (s *Service) observeIntake(route, result string) {
 	if strings.Contains(result, "signature") || result == "stale" || result == "forged" {
 		s.metrics.signatureFailed.WithLabelValues(route).Inc()
 	}
@@ -212,7 +217,7 @@ func (s *service) observeIntake(route, result string) {
 
 // sinkResult feeds the delivery metrics and the ops report of a sink that
 // refuses messages for good (never about the ops sink itself).
-func (s *service) sinkResult(dest string, r delivery.Result) {
+func (s *Service) sinkResult(dest string, r delivery.Result) {
 	if r == delivery.ResultAmbiguous {
 		s.metrics.ambiguous.WithLabelValues(dest).Inc()
 		return
@@ -223,7 +228,7 @@ func (s *service) sinkResult(dest string, r delivery.Result) {
 	}
 }
 
-func (s *service) sinkFailed(dest string, err error) {
+func (s *Service) sinkFailed(dest string, err error) {
 	if dest != s.cfg.Delivery.Ops {
 		s.ops.bad("sink "+dest, "a message was refused for good and dropped: "+err.Error(), 0)
 	}
@@ -232,7 +237,7 @@ func (s *service) sinkFailed(dest string, err error) {
 // buildFound watches for missing webhooks: in webhook mode every finished
 // build should come by webhook; one that only the safety poll found means
 // Drone's webhooks are not arriving.
-func (s *service) buildFound(source string) {
+func (s *Service) buildFound(source string) {
 	if s.cfg.Watch.Mode != config.ModeWebhook {
 		return
 	}
@@ -251,10 +256,11 @@ func (s *service) buildFound(source string) {
 // operators are told.
 const droneDownGrace = 3 * time.Minute
 
-func (s *service) watchCycle(d time.Duration, err error) {
+func (s *Service) watchCycle(d time.Duration, err error) {
 	s.metrics.observeCycle(d, err)
 	if err == nil {
 		s.watchingOnce.Do(func() { close(s.watching) })
+		s.markWatched(d)
 	}
 	if err != nil {
 		s.ops.bad("Drone", err.Error(), droneDownGrace)
@@ -263,7 +269,7 @@ func (s *service) watchCycle(d time.Duration, err error) {
 	}
 }
 
-func (s *service) enqueueNotice(ctx context.Context, key, dest string, n notify.Notice) error {
+func (s *Service) enqueueNotice(ctx context.Context, key, dest string, n notify.Notice) error {
 	payload, err := jsonMessage(&notify.Message{ID: deliveryID(key, dest), Notice: &n, Lang: s.cfg.Lang})
 	if err != nil {
 		return err
@@ -276,7 +282,7 @@ func (s *service) enqueueNotice(ctx context.Context, key, dest string, n notify.
 }
 
 // handler is every route of one listener, with the limits all routes share.
-func (s *service) handlers() (public, admin http.Handler) {
+func (s *Service) handlers() (public, admin http.Handler) {
 	pub := http.NewServeMux()
 	if s.slack != nil {
 		s.slack.Routes(pub)
@@ -303,7 +309,7 @@ func (s *service) handlers() (public, admin http.Handler) {
 
 // readyz: configuration loaded and store open. Drone being down is the
 // metric dronebot_drone_up, not unreadiness, so commands still answer.
-func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Service) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if !s.ready.Load() {
@@ -327,3 +333,10 @@ func aclFromConfig(a config.ACL) *commands.ACL {
 	}
 	return acl
 }
+
+// Watching is closed after the watcher's first cycle, once every
+// repository has been sighted.
+func (s *Service) Watching() <-chan struct{} { return s.watching }
+
+// Commands is the command registry the chat intakes use.
+func (s *Service) Commands() *commands.Registry { return s.registry }

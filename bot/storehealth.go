@@ -27,7 +27,7 @@ type storeHealth struct {
 // checkStore pings the store and, with thorough, runs the integrity check
 // when the last one is older than deps.StoreCheck; it says what changed.
 // /readyz is never thorough: the check reads the whole file.
-func (s *service) checkStore(ctx context.Context, thorough bool) error {
+func (s *Service) checkStore(ctx context.Context, thorough bool) error {
 	err := s.store.Ping(ctx)
 	h := &s.storeHealth
 	h.mu.Lock()
@@ -61,7 +61,7 @@ func (s *service) checkStore(ctx context.Context, thorough bool) error {
 
 // watchStore checks the store until ctx ends, so a file deleted or damaged
 // while the bot runs is said out loud even when nobody asks /readyz.
-func (s *service) watchStore(ctx context.Context) {
+func (s *Service) watchStore(ctx context.Context) {
 	t := time.NewTicker(s.deps.StorePing)
 	defer t.Stop()
 	for {

@@ -107,7 +107,7 @@ func TestStoreDamagedWhileRunningFailsReadiness(t *testing.T) {
 		t.Fatalf("config: %v %v", err, rep.Err())
 	}
 	var logs syncBuffer
-	svc, err := newService(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil)), serviceDeps{StoreCheck: time.Nanosecond})
+	svc, err := New(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil)), Deps{StoreCheck: time.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}

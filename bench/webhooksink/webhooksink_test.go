@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dronebot/dronebot/bot"
+	"github.com/dronebot/dronebot/bot/cli"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
 	"github.com/dronebot/dronebot/notify"
@@ -146,7 +146,7 @@ func startBot(ctx context.Context, b *testing.B, configPath string) (string, <-c
 	logR, logW := io.Pipe()
 	stopped := make(chan int, 1)
 	go func() {
-		code := bot.Main(ctx, []string{"run", "--config", configPath}, strings.NewReader(""), io.Discard, logW)
+		code := cli.Main(ctx, []string{"run", "--config", configPath}, strings.NewReader(""), io.Discard, logW)
 		logW.Close()
 		stopped <- code
 	}()

@@ -246,9 +246,6 @@ func RenderHTML(r *Report, lang string, img Images) (string, error) {
 		for _, br := range rs.Breaks {
 			broke, fixed := breakParts(br, r.Location, p)
 			hb := htmlBreak{Line: rs.Repo + " " + br.Branch, Broke: link{broke, br.Broke.Link}, Fixed: link{Text: fixed}, Red: br.Fixed == nil}
-			if br.Earlier {
-				hb.Broke.URL = ""
-			}
 			if br.Fixed != nil {
 				hb.Fixed.URL = br.Fixed.Link
 			}

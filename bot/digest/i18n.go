@@ -38,7 +38,7 @@ type phrases struct {
 	durationNote  string
 	nothing       string
 	unwatched     string // %s globs
-	fromDrone     string // %d builds
+	fromDrone     string // %s: n builds
 	missing       string // %s spans, %s why
 	more          string // %s: n repositories
 	footer        string
@@ -59,6 +59,7 @@ type phrases struct {
 	failedBuilds, breaks, flakySteps, slowest, worst string
 	brokeBy                                          string // %s build, %s who
 	fixedBy                                          string // %s build, %s who, %s recovery
+	fixedByOnly                                      string // %s build, %s who: the break is not known
 	stillRed                                         string // %d failures
 	brokeBefore                                      string
 	byAuthor                                         string // %s author
@@ -75,7 +76,7 @@ type phrases struct {
 	repoOne, repoMany, runOne, runMany, flakyOne, flakyMany string
 	hourOne, hourMany, dayOne, dayMany, fixedOne, fixedMany string
 	failureOne, failureMany, commitOne, commitMany          string
-	moreOne, moreMany                                       string
+	moreOne, moreMany, buildOne, buildMany                  string
 }
 
 // english and chinese are built per call: no shared mutable tables.
@@ -106,7 +107,7 @@ func english() *phrases {
 		durationNote:  "Build duration: p50 (solid), p90 (dashed).",
 		nothing:       "No builds in this period.",
 		unwatched:     "Not watched, so builds may be missing: %s",
-		fromDrone:     "%d builds from the times the bot was not watching were read from Drone.",
+		fromDrone:     "%s from the times the bot was not watching were read from Drone.",
 		missing:       "Builds may be missing for %s: %s",
 		more:          "… and %s",
 		footer:        "Sent by dronebot.",
@@ -129,8 +130,9 @@ func english() *phrases {
 		worst:         "Worst repositories",
 		brokeBy:       "broken by %[2]s%[3]s at %[1]s",
 		fixedBy:       "fixed by %s%s after %s",
+		fixedByOnly:   "fixed by %s%s",
 		stillRed:      "still red (%d failed)",
-		brokeBefore:   "already red before",
+		brokeBefore:   "red since %[2]s%[3]s at %[1]s or before",
 		byAuthor:      " (%s)",
 		stepName:      "step %s",
 		recovery:      "Time to recovery: median %s over %s",
@@ -144,7 +146,7 @@ func english() *phrases {
 		repoOne: "repository", repoMany: "repositories", runOne: "run", runMany: "runs",
 		flakyOne: "flaky candidate", flakyMany: "flaky candidates",
 		hourOne: "hour", hourMany: "hours", dayOne: "day", dayMany: "days", fixedOne: "fixed line", fixedMany: "fixed lines",
-		moreOne: "more repository", moreMany: "more repositories",
+		moreOne: "more repository", moreMany: "more repositories", buildOne: "build", buildMany: "builds",
 		failureOne: "failure", failureMany: "failures", commitOne: "commit", commitMany: "commits",
 	}
 }
@@ -176,7 +178,7 @@ func chinese() *phrases {
 		durationNote:  "构建耗时：实线 p50，虚线 p90。",
 		nothing:       "本期没有构建。",
 		unwatched:     "以下仓库未被监视，构建记录可能缺失：%s",
-		fromDrone:     "机器人未在监视期间的 %d 次构建已从 Drone 读取。",
+		fromDrone:     "机器人未在监视期间的 %s已从 Drone 读取。",
 		missing:       "%s 的构建可能缺失：%s",
 		more:          "……另有 %s",
 		footer:        "由 dronebot 发送。",
@@ -199,8 +201,9 @@ func chinese() *phrases {
 		worst:         "最差的仓库",
 		brokeBy:       "%[1]s 由 %[2]s%[3]s引入失败",
 		fixedBy:       "由 %s%s修复，用时 %s",
+		fixedByOnly:   "由 %s%s修复",
 		stillRed:      "仍失败（%d 次失败）",
-		brokeBefore:   "此前已失败",
+		brokeBefore:   "至迟自 %[1]s 起失败（%[2]s%[3]s）",
 		byAuthor:      "（%s）",
 		stepName:      "步骤 %s",
 		recovery:      "恢复用时：中位数 %s，共 %s",
@@ -214,7 +217,7 @@ func chinese() *phrases {
 		repoOne: "个仓库", repoMany: "个仓库", runOne: "次构建", runMany: "次构建",
 		flakyOne: "个疑似不稳定提交", flakyMany: "个疑似不稳定提交",
 		hourOne: "小时", hourMany: "小时", dayOne: "天", dayMany: "天", fixedOne: "个修复的分支", fixedMany: "个修复的分支",
-		moreOne: "个仓库", moreMany: "个仓库",
+		moreOne: "个仓库", moreMany: "个仓库", buildOne: "次构建", buildMany: "次构建",
 		failureOne: "次失败", failureMany: "次失败", commitOne: "个提交", commitMany: "个提交",
 	}
 }
@@ -495,19 +498,18 @@ func who(author string, p *phrases) string {
 
 // breakParts are the broke and fixed halves of a Break, without links.
 func breakParts(b Break, loc *time.Location, p *phrases) (broke, fixed string) {
+	format := p.brokeBy
 	if b.Earlier {
-		broke = p.brokeBefore
-	} else {
-		broke = fmt.Sprintf(p.brokeBy, b.Broke.Finished.In(loc).Format(timeLayout), fmt.Sprintf("#%d", b.Broke.Number), who(b.Broke.Author, p))
+		format = p.brokeBefore
 	}
-	if b.Fixed == nil {
+	broke = fmt.Sprintf(format, b.Broke.Finished.In(loc).Format(timeLayout), fmt.Sprintf("#%d", b.Broke.Number), who(b.Broke.Author, p))
+	switch {
+	case b.Fixed == nil:
 		return broke, fmt.Sprintf(p.stillRed, b.Failures)
+	case b.Recovery <= 0:
+		return broke, fmt.Sprintf(p.fixedByOnly, fmt.Sprintf("#%d", b.Fixed.Number), who(b.Fixed.Author, p))
 	}
-	rec := p.noRate
-	if b.Recovery > 0 {
-		rec = formatDuration(b.Recovery, p)
-	}
-	return broke, fmt.Sprintf(p.fixedBy, fmt.Sprintf("#%d", b.Fixed.Number), who(b.Fixed.Author, p), rec)
+	return broke, fmt.Sprintf(p.fixedBy, fmt.Sprintf("#%d", b.Fixed.Number), who(b.Fixed.Author, p), formatDuration(b.Recovery, p))
 }
 
 // failureText is one failed build in a line: `#15 main "Title" (pan), step lint`.
@@ -543,7 +545,7 @@ func sourcesText(r *Report, p *phrases) []string {
 		out = append(out, fmt.Sprintf(p.unwatched, strings.Join(r.Unwatched, ", ")))
 	}
 	if r.Sources.FromDrone > 0 {
-		out = append(out, fmt.Sprintf(p.fromDrone, r.Sources.FromDrone))
+		out = append(out, fmt.Sprintf(p.fromDrone, count(r.Sources.FromDrone, p.buildOne, p.buildMany)))
 	}
 	if len(r.Sources.Missing) > 0 {
 		spans := make([]string, len(r.Sources.Missing))

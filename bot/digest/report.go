@@ -73,7 +73,7 @@ func Compute(in Input) *Report {
 	byRepo := map[string][]store.BuildRecord{} // the period and the one before
 	seen := map[string]bool{}
 	for _, b := range in.Builds {
-		key := b.Repo + "#" + strconv.FormatInt(b.Number, 10)
+		key := buildKey(b)
 		if seen[key] || b.Finished.Before(prevSince) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
 			continue
 		}

@@ -211,6 +211,24 @@ func TestComputeEdges(t *testing.T) {
 			t.Fatalf("flaky %+v", r.Repos[0].Flaky)
 		}
 	})
+	t.Run("a line red at the start of the history", func(t *testing.T) {
+		r := Compute(Input{Spec: utc, Since: since, Until: until, Builds: []store.BuildRecord{
+			{Repo: "a/b", Number: 1, Branch: "main", Status: "failure", Finished: since.Add(-30 * time.Minute)},
+			{Repo: "a/b", Number: 2, Branch: "main", Status: "killed", Finished: since.Add(time.Minute)},
+			{Repo: "a/b", Number: 3, Branch: "main", Status: "error", Finished: since.Add(2 * time.Minute)},
+			{Repo: "a/b", Number: 4, Branch: "main", Status: "success", Finished: since.Add(3 * time.Minute)},
+			{Repo: "a/b", Number: 5, Branch: "dev", Event: "tag", Status: "failure", Finished: since.Add(4 * time.Minute)},
+		}})
+		br := r.Repos[0].Breaks
+		if len(br) != 1 || !br[0].Earlier || br[0].Broke.Number != 1 || br[0].Fixed.Number != 4 || br[0].Failures != 2 ||
+			br[0].Recovery != 0 || r.Totals.Recoveries != 0 {
+			t.Fatalf("breaks %+v, totals %+v", br, r.Totals)
+		}
+		broke, fixed := breakParts(br[0], time.UTC, english())
+		if broke != "red since #1 at 2024-05-06 09:30 or before" || fixed != "fixed by #4" {
+			t.Fatalf("%q, %q", broke, fixed)
+		}
+	})
 	t.Run("unwatched globs", func(t *testing.T) {
 		cases := []struct {
 			digest, watch, want []string

@@ -5,8 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/drone"
 )
 
 // Defaults of the Scheduler's optional fields.
@@ -36,6 +42,8 @@ type Scheduler struct {
 	WatchRepos []string
 	// DroneURL is the Drone server's address, for links in the digests.
 	DroneURL string
+	// Backfill reads from Drone what the history lacks; nil reads nothing.
+	Backfill *Backfill
 	// Send delivers one report (Sinks.Send does it for configured sinks).
 	Send func(ctx context.Context, spec Spec, r *Report) error
 	// Now is the clock; default time.Now.
@@ -190,7 +198,8 @@ func (s *Scheduler) buildAndSend(ctx context.Context, spec Spec, since, until ti
 }
 
 // Build makes the report of spec over [since, until) from the history of
-// that period and the one of the same length before it (for the trend).
+// that period and the one of the same length before it (for the trend),
+// filled in from Drone where the history has gaps (see Backfill).
 func (s *Scheduler) Build(ctx context.Context, spec Spec, since, until time.Time) (*Report, error) {
 	from := since.Add(-until.Sub(since))
 	builds, err := s.History.History(ctx, from, until, spec.repoGlobs())
@@ -201,9 +210,32 @@ func (s *Scheduler) Build(ctx context.Context, spec Spec, since, until time.Time
 	if err != nil {
 		return nil, fmt.Errorf("digest %q: lines: %w", spec.Name, err)
 	}
-	return Compute(Input{Spec: spec, Since: since, Until: until, Builds: builds, Lines: lines,
-		WatchGlobs: s.WatchRepos, DroneURL: s.DroneURL}), nil
+	in := Input{Spec: spec, Since: since, Until: until, Builds: builds, Lines: lines,
+		WatchGlobs: s.WatchRepos, DroneURL: s.DroneURL}
+	if s.Backfill != nil && s.Backfill.Drone != nil {
+		f := s.Backfill.run(ctx, spec, from, until, s.WatchRepos)
+		have := map[string]bool{}
+		for _, b := range builds {
+			have[buildKey(b)] = true
+		}
+		for _, b := range f.builds {
+			if !have[buildKey(b)] && !b.Finished.Before(since) && b.Finished.Before(until) && drone.MatchAnyGlob(spec.repoGlobs(), b.Repo) {
+				in.Sources.FromDrone++
+			}
+		}
+		in.Builds = append(in.Builds, f.builds...) // the recorded ones first: they win
+		in.Filled = f.globs
+		if len(f.missing) > 0 {
+			in.Sources.Missing, in.Sources.Why = f.missing, strings.Join(slices.Compact(f.why), "; ")
+		}
+		if len(f.why) > 0 {
+			s.logger().Warn("digest backfill incomplete", "digest", spec.Name, "why", strings.Join(slices.Compact(f.why), "; "))
+		}
+	}
+	return Compute(in), nil
 }
+
+func buildKey(b store.BuildRecord) string { return b.Repo + "#" + strconv.FormatInt(b.Number, 10) }
 
 func (s *Scheduler) now() time.Time {
 	if s.Now != nil {

@@ -86,7 +86,7 @@ func (p *Pipeline) Process(ctx context.Context, repo string, b *drone.Build, sil
 	}
 	// Drone stamps builds in whole seconds: compare at that precision, or
 	// a build finishing in the second the bot first ran would pass silently.
-	silent = silent || (!b.Finished.IsZero() && b.Finished.Before(first.Truncate(time.Second)))
+	silent = silent || finishedBefore(b, first)
 
 	var before *store.Line
 	if HasLine(b.Event) {

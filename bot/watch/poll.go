@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dronebot/dronebot/drone"
 )
@@ -33,6 +35,8 @@ type Poller struct {
 	pipeline *Pipeline
 	globs    []string
 	log      *slog.Logger
+	// concurrency is how many repositories a cycle works on at once.
+	concurrency int
 
 	mu      sync.Mutex       // one cycle at a time
 	cursors map[string]int64 // newest build number seen per repository; nil until loaded
@@ -49,7 +53,7 @@ func NewPoller(client drone.Client, state State, pipeline *Pipeline, globs []str
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{client: client, state: state, pipeline: pipeline, globs: globs, log: log}
+	return &Poller{client: client, state: state, pipeline: pipeline, globs: globs, log: log, concurrency: DefaultConcurrency}
 }
 
 // Cycle polls once. The only Drone request made when nothing changed is
@@ -81,7 +85,11 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 		return st, err
 	}
 
+	// Repositories are worked on concurrently, each its builds in order:
+	// one repository's slow Drone calls (a hung log) delay only its own.
+	var mu sync.Mutex // guards st and updates while the lanes run
 	updates := map[string]int64{}
+	work := newLanes(p.concurrency)
 	for _, r := range repos {
 		if !matchAny(p.globs, r.Slug) {
 			continue
@@ -92,26 +100,44 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 			latest = r.Build.Number
 		}
 		prev, known := p.cursors[r.Slug]
-		if !known && !fromFeed {
-			p.firstSighting(ctx, r, &st)
-			updates[r.Slug] = latest
-			continue
-		}
+		// A repository the feed names for the first time was activated
+		// since the listing seeded the cursors: its builds are checked as
+		// new ones (prev 0).
+		firstLook := !known && !fromFeed
 		pend := pending[r.Slug]
-		if latest <= prev && len(pend) == 0 {
+		if !firstLook && latest <= prev && len(pend) == 0 {
 			continue
 		}
-		st.Changed++
-		if err := p.checkRepo(ctx, r, prev, pend, listed[r.Slug], &st); err != nil {
-			if ctx.Err() != nil {
-				return st, err
+		if !firstLook {
+			st.Changed++
+		}
+		inFeed := listed[r.Slug]
+		work.Go(r.Slug, func() {
+			var rs CycleStats
+			var err error
+			if firstLook {
+				err = p.firstSighting(ctx, r, &rs)
+			} else {
+				err = p.checkRepo(ctx, r, prev, pend, inFeed, &rs)
 			}
-			p.log.Warn("poll: repository check failed, will retry", "repo", r.Slug, "err", err)
-			continue // the cursor stays, so the next cycle looks again
-		}
-		if latest > prev {
-			updates[r.Slug] = latest
-		}
+			mu.Lock()
+			defer mu.Unlock()
+			st.Processed += rs.Processed
+			st.Alerts += rs.Alerts
+			switch {
+			case err != nil && ctx.Err() == nil && !firstLook:
+				p.log.Warn("poll: repository check failed, will retry", "repo", r.Slug, "err", err)
+			case err != nil && ctx.Err() == nil:
+				p.log.Warn("poll: first look at a repository failed, will retry", "repo", r.Slug, "err", err)
+			case err != nil: // the cycle was cancelled; the cursor stays
+			case firstLook || latest > prev:
+				updates[r.Slug] = latest
+			}
+		})
+	}
+	work.Wait()
+	if err := ctx.Err(); err != nil {
+		return st, err
 	}
 	if len(updates) > 0 {
 		if err := p.state.SetCursors(ctx, updates); err != nil {
@@ -190,20 +216,56 @@ func feedRepos(recent []*drone.RecentBuild, pending map[string][]int64) []*drone
 	return out
 }
 
-// firstSighting records a repository seen for the first time: its latest
-// build only sets the line, silently; an unfinished one is checked again.
-func (p *Poller) firstSighting(ctx context.Context, r *drone.Repo, st *CycleStats) {
-	b := r.Build
-	if b == nil {
-		return
+// firstSighting records a repository seen for the first time. Builds that
+// finished before the bot's first run are history: the latest only sets
+// its line, silently. Builds that finished since (a repository created or
+// first watched later) are news, processed in order, and unfinished ones,
+// not only the latest, are checked again until they finish. One list page
+// finds them, once per repository (none when its latest build is its
+// first).
+func (p *Poller) firstSighting(ctx context.Context, r *drone.Repo, st *CycleStats) error {
+	latest := r.Build
+	if latest == nil {
+		return nil
 	}
-	if !b.Status.Done() {
-		p.addPending(ctx, r.Slug, b.Number)
-		return
+	first, err := p.pipeline.firstRunTime(ctx)
+	if err != nil {
+		return err
 	}
-	if _, err := p.pipeline.Process(ctx, r.Slug, b, true); err != nil {
-		p.log.Warn("poll: recording first build failed", "repo", r.Slug, "build", b.Number, "err", err)
+	builds := []*drone.Build{latest}
+	if latest.Number > 1 {
+		page, err := p.client.Builds(ctx, r.Slug, drone.ListOptions{PerPage: listPageSize})
+		if err != nil {
+			return fmt.Errorf("list builds: %w", err)
+		}
+		for _, b := range page {
+			if b.Number < latest.Number {
+				builds = append(builds, b)
+			}
+		}
 	}
+	slices.SortFunc(builds, func(a, b *drone.Build) int { return cmp.Compare(a.Number, b.Number) })
+	for _, b := range builds {
+		switch {
+		case !b.Status.Done():
+			p.addPending(ctx, r.Slug, b.Number)
+		case !finishedBefore(b, first):
+			if err := p.checkBuild(ctx, r.Slug, b.Number, b, st); err != nil {
+				return err
+			}
+		case b == latest:
+			if _, err := p.pipeline.Process(ctx, r.Slug, b, true); err != nil {
+				return fmt.Errorf("record build %d: %w", b.Number, err)
+			}
+		}
+	}
+	return nil
+}
+
+// finishedBefore reports whether b finished before the first run, at the
+// whole seconds Drone stamps.
+func finishedBefore(b *drone.Build, first time.Time) bool {
+	return !b.Finished.IsZero() && b.Finished.Before(first.Truncate(time.Second))
 }
 
 // checkRepo processes, in number order, the builds newer than prev and the

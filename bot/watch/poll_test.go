@@ -17,7 +17,7 @@ func TestPollAlertFlow(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			h := newHarness(t, dialect)
 			h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
-			h.fake.AddBuild("octo/demo", successBuild())
+			h.fake.AddBuild("octo/demo", ago(successBuild(), 2*time.Hour)) // before the first run
 			w := h.watcher()
 
 			if got := h.cycle(w); len(got) != 0 {
@@ -151,7 +151,7 @@ func TestPollOutOfOrderFinish(t *testing.T) {
 func TestPollFirstSightingSilent(t *testing.T) {
 	h := newHarness(t, drone.DialectV1)
 	h.fake.AddRepo("octo/red", dronetest.RepoOptions{})
-	h.fake.AddBuild("octo/red", failingBuild())
+	h.fake.AddBuild("octo/red", ago(failingBuild(), 2*time.Hour)) // before the first run
 	h.fake.AddRepo("octo/empty", dronetest.RepoOptions{})
 	h.fake.AddRepo("other/skip", dronetest.RepoOptions{})
 	h.fake.AddBuild("other/skip", failingBuild())
@@ -355,6 +355,75 @@ func TestPollRecordsTimesOfEveryBuild(t *testing.T) {
 				if r := recs[i]; r.Duration != want.d || r.Finished.IsZero() || r.Title != want.title {
 					t.Errorf("#%d recorded %+v, want duration %s, title %q", r.Number, r, want.d, want.title)
 				}
+			}
+		})
+	}
+}
+
+// ago stamps spec as started and (when done) finished d ago.
+func ago(spec dronetest.BuildSpec, d time.Duration) dronetest.BuildSpec {
+	at := time.Now().Add(-d)
+	spec.Created, spec.Started = at.Add(-time.Minute), at.Add(-time.Minute)
+	if spec.Status.Done() {
+		spec.Finished = at
+	}
+	return spec
+}
+
+func runningBuild() dronetest.BuildSpec {
+	b := failingBuild()
+	b.Status = drone.StatusRunning
+	b.Stages[0].Status = drone.StatusRunning
+	b.Stages[0].Steps[1].Status = drone.StatusRunning
+	return b
+}
+
+// The harness's first run was an hour ago: a repository first seen now,
+// whose builds finished since, is news.
+func TestPollRepositoryFirstSeenAfterTheFirstRunIsNews(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			h := newHarness(t, dialect)
+			h.fake.AddRepo("octo/old", dronetest.RepoOptions{})
+			h.fake.AddBuild("octo/old", ago(failingBuild(), 2*time.Hour))
+			w := h.watcher()
+			if got := h.cycle(w); len(got) != 0 {
+				t.Fatalf("a build from before the first run alerted: %s", outcomes(got))
+			}
+			h.fake.AddRepo("octo/new", dronetest.RepoOptions{})
+			h.fake.AddBuild("octo/new", successBuild())
+			h.fake.AddBuild("octo/new", failingBuild())
+			got := h.cycle(w)
+			if outcomes(got) != "#1:success #2:failure" || got[1].Repo != "octo/new" {
+				t.Fatalf("alerts = %s, want octo/new's #1:success #2:failure", outcomes(got))
+			}
+			if got := h.cycle(w); len(got) != 0 {
+				t.Fatalf("alerted twice: %s", outcomes(got))
+			}
+		})
+	}
+}
+
+// Builds still running when a repository is first seen, other than its
+// latest, are tracked and alerted when they finish.
+func TestPollUnfinishedBuildsAtFirstSightAreTracked(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			h := newHarness(t, dialect)
+			h.fake.AddRepo("octo/demo", dronetest.RepoOptions{})
+			h.fake.AddBuild("octo/demo", ago(successBuild(), 3*time.Hour))
+			slow := h.fake.AddBuild("octo/demo", ago(runningBuild(), 2*time.Hour))
+			h.fake.AddBuild("octo/demo", ago(successBuild(), 2*time.Hour))
+			w := h.watcher()
+			if got := h.cycle(w); len(got) != 0 {
+				t.Fatalf("first sighting alerted: %s", outcomes(got))
+			}
+			h.fake.UpdateBuild("octo/demo", slow, func(b *dronetest.BuildSpec) { *b = failingBuild() })
+			if got := h.cycle(w); outcomes(got) != "#2:failure" {
+				t.Fatalf("alerts = %s, want #2:failure once the build running at first sight finished", outcomes(got))
+			}
+			if got := h.cycle(w); len(got) != 0 {
+				t.Fatalf("alerted twice: %s", outcomes(got))
 			}
 		})
 	}

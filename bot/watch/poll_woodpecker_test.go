@@ -3,10 +3,14 @@ package watch
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
+	"github.com/dronebot/dronebot/notify"
 )
 
 // requestLines are the fake's requests as "METHOD /path?query".
@@ -31,6 +35,30 @@ func wantRequests(t *testing.T, h *harness, want ...string) {
 	h.fake.ResetRequests()
 }
 
+// wantRequestsPerRepo is wantRequests for requests of repositories worked
+// on concurrently: the first request, then each repository's requests in
+// their order ("/api/repos/ID/..."), whatever the order between them.
+func wantRequestsPerRepo(t *testing.T, h *harness, first string, rest ...string) {
+	t.Helper()
+	got := requestLines(h)
+	byRepo := func(lines []string) map[string][]string {
+		m := map[string][]string{}
+		for _, l := range lines {
+			parts := strings.SplitN(l, "/", 5) // "GET ", "api", "repos", ID, ...
+			key := l
+			if len(parts) > 3 {
+				key = parts[3]
+			}
+			m[key] = append(m[key], l)
+		}
+		return m
+	}
+	if len(got) == 0 || got[0] != first || fmt.Sprint(byRepo(got[1:])) != fmt.Sprint(byRepo(rest)) {
+		t.Fatalf("requests = %q\nwant       %q then, per repository in order, %q", got, first, rest)
+	}
+	h.fake.ResetRequests()
+}
+
 // TestPollWoodpeckerFeed: after one listing the watcher reads Woodpecker
 // through its feed, one request a cycle whatever the number of
 // repositories; a finished pipeline costs one read of it and one of the
@@ -40,7 +68,7 @@ func TestPollWoodpeckerFeed(t *testing.T) {
 	for _, slug := range []string{"octo/demo", "octo/other", "octo/idle"} {
 		h.fake.AddRepo(slug, dronetest.RepoOptions{})
 	}
-	h.fake.AddBuild("octo/demo", successBuild())
+	h.fake.AddBuild("octo/demo", ago(successBuild(), 2*time.Hour)) // before the first run
 	w := h.watcher()
 	if got := h.cycle(w); len(got) != 0 {
 		t.Fatalf("first cycle alerted: %s", outcomes(got))
@@ -61,7 +89,10 @@ func TestPollWoodpeckerFeed(t *testing.T) {
 	h.fake.AddBuild("octo/demo", running)
 	h.fake.AddBuild("octo/other", failingBuild())
 	got := h.cycle(w)
-	if outcomes(got) != "#1:failure #2:failure" || got[0].Repo != "octo/other" {
+	// Repositories are worked on concurrently: each one's order is kept,
+	// not the order between them.
+	slices.SortFunc(got, func(a, b *notify.Alert) int { return strings.Compare(a.ID, b.ID) })
+	if len(got) != 2 || got[0].ID != "octo/demo#2:failure" || got[1].ID != "octo/other#1:failure" {
 		t.Fatalf("alerts = %s, want octo/other #1:failure, octo/demo #2:failure", outcomes(got))
 	}
 	for _, a := range got {
@@ -69,7 +100,7 @@ func TestPollWoodpeckerFeed(t *testing.T) {
 			t.Fatalf("alert %s without the excerpt: %+v", a.ID, a.Log)
 		}
 	}
-	wantRequests(t, h, "GET /api/user/feed",
+	wantRequestsPerRepo(t, h, "GET /api/user/feed",
 		"GET /api/repos/2/pipelines/1", "GET /api/repos/2/logs/1/10",
 		"GET /api/repos/1/pipelines/2", "GET /api/repos/1/logs/2/4")
 

@@ -47,7 +47,7 @@ func streams(h *harness) int {
 	return n
 }
 
-func waitFor(t *testing.T, what string, ok func() bool) {
+func waitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !ok() {
@@ -76,11 +76,17 @@ func TestStreamWoodpecker(t *testing.T) {
 	runWatcher(t, w)
 	// The first cycle, and the one the opened stream asks for: the first
 	// may have listed before the stream was open.
-	waitFor(t, "the stream and two cycles", func() bool {
+	waitUntil(t, "the stream and two cycles", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return streams(h) == 1 && cycles == 2
 	})
+	if got := h.take(); outcomes(got) != "#1:success" {
+		t.Fatalf("first cycles: %s, want #1:success (it finished after the first run)", outcomes(got))
+	}
+	mu.Lock()
+	clear(found)
+	mu.Unlock()
 	h.fake.ResetRequests()
 
 	h.fake.AddBuild("octo/demo", failingBuild())
@@ -102,7 +108,7 @@ func TestStreamWoodpecker(t *testing.T) {
 	if outcomes(got) != "#3:fixed #3:success" {
 		t.Fatalf("after the reconnect: %s", outcomes(got))
 	}
-	waitFor(t, "the cycle after the reconnect", func() bool { mu.Lock(); defer mu.Unlock(); return cycles == 3 })
+	waitUntil(t, "the cycle after the reconnect", func() bool { mu.Lock(); defer mu.Unlock(); return cycles == 3 })
 	mu.Lock()
 	defer mu.Unlock()
 	if found["stream"] != 1 || found["poll"] != 1 || cycles != 3 {
@@ -122,7 +128,10 @@ func TestStreamModeOnDrone(t *testing.T) {
 		o.OnCycle = func(time.Duration, error) { cycles.Add(1) }
 	})
 	runWatcher(t, w)
-	waitFor(t, "the fallback to polling", func() bool { return w.Period() == 50*time.Millisecond && cycles.Load() >= 2 })
+	waitUntil(t, "the fallback to polling", func() bool { return w.Period() == 50*time.Millisecond && cycles.Load() >= 2 })
+	if got := h.take(); outcomes(got) != "#1:success" {
+		t.Fatalf("first cycles: %s", outcomes(got))
+	}
 	h.fake.AddBuild("octo/demo", failingBuild())
 	if got := h.waitAlerts(t, 1); outcomes(got) != "#2:failure" {
 		t.Fatalf("alerts = %s", outcomes(got))

@@ -52,6 +52,9 @@ type Options struct {
 	OnCycle   func(d time.Duration, err error) // after every poll cycle
 	OnReject  func(reason string)              // a refused webhook
 	OnFound   func(source string)              // a finished build found first by "poll", "webhook" or "stream"
+	// OnOverflow is told each webhook delivery the queue had no room for:
+	// it went on the pending list and the poller was woken.
+	OnOverflow func()
 }
 
 // Watcher runs the poller on its schedule and owns the webhook handler.
@@ -61,6 +64,9 @@ type Watcher struct {
 	pipeline *Pipeline
 	poller   *Poller
 	webhook  *Webhook
+
+	// wake asks Run for a poll cycle now (a webhook burst overflowed).
+	wake chan struct{}
 
 	// Cycles run one at a time (Run's loop), so these need no lock.
 	lastErr string
@@ -105,6 +111,7 @@ func New(opts Options) (*Watcher, error) {
 	w := &Watcher{
 		opts:     opts,
 		log:      log,
+		wake:     make(chan struct{}, 1),
 		pipeline: pipeline,
 		poller:   NewPoller(opts.Client, opts.State, pipeline, opts.Repos, log),
 		webhook: NewWebhook(WebhookConfig{
@@ -112,7 +119,20 @@ func New(opts Options) (*Watcher, error) {
 			Now: opts.Now, OnReject: opts.OnReject, Logger: log,
 		}, opts.Client, opts.State, pipeline),
 	}
+	w.webhook.onOverflow = w.overflowed
 	return w, nil
+}
+
+// overflowed wakes the poller for a webhook delivery the queue had no room
+// for, so it waits at most one cycle rather than the safety poll.
+func (w *Watcher) overflowed() {
+	if w.opts.OnOverflow != nil {
+		w.opts.OnOverflow()
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default: // a cycle is asked for already
+	}
 }
 
 // Webhook is the handler for POST /hooks/drone. Its deliveries are
@@ -146,12 +166,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 	// In stream mode a (re)connected stream asks for a cycle at once: the
 	// stream cannot resume, so what it missed is found by a poll.
-	wake := make(chan struct{}, 1)
 	if w.opts.Mode == ModeStream {
 		streamDone := make(chan struct{})
 		go func() {
 			defer close(streamDone)
-			w.follow(ctx, wake)
+			w.follow(ctx, w.wake)
 		}()
 		defer func() { <-streamDone }()
 	}
@@ -163,13 +182,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
-		case <-wake:
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
+		case <-w.wake:
+			timer.Stop()
 		}
 		_, _ = w.RunOnce(ctx) // errors are logged and reported there
 		timer.Reset(w.Period())

@@ -40,6 +40,9 @@ type Webhook struct {
 	pipeline *Pipeline
 	log      *slog.Logger
 	queue    chan hookJob
+	// onOverflow is told each build put on the pending list for want of
+	// room in the queue (the watcher wakes the poller).
+	onOverflow func()
 }
 
 type hookJob struct {
@@ -106,26 +109,46 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	select {
 	case h.queue <- job:
 	default:
-		// Busy: the poller's next cycle picks it up from the pending list.
+		// Busy: the pending list keeps it, and the poller, woken now,
+		// picks it up in its next cycle.
 		if err := h.state.AddPending(r.Context(), job.repo, job.build.Number); err != nil {
 			h.log.Error("webhook: queue full and cannot remember build", "repo", job.repo, "build", job.build.Number, "err", err)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
+		if h.onOverflow != nil {
+			h.onOverflow()
+		}
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// Run processes accepted deliveries until ctx ends. What is still queued
-// then is found again by the safety poll, since the webhook never moves the
+// Run processes accepted deliveries until ctx ends: different
+// repositories concurrently (DefaultConcurrency at once), each
+// repository's builds in the order they came. At most as many builds as
+// the queue holds are taken from it at a time, so a burst backs up into the queue
+// and from there onto the pending list. What is still queued when ctx ends
+// is found again by the safety poll, since the webhook never moves the
 // poller's cursors.
 func (h *Webhook) Run(ctx context.Context) error {
+	work := newLanes(DefaultConcurrency)
+	defer work.Wait()
+	taken := make(chan struct{}, cap(h.queue))
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case job := <-h.queue:
-			h.handle(ctx, job)
+			select {
+			case taken <- struct{}{}:
+			case <-ctx.Done():
+				h.retryLater(context.WithoutCancel(ctx), job, ctx.Err())
+				return ctx.Err()
+			}
+			work.Go(job.repo, func() {
+				defer func() { <-taken }()
+				h.handle(ctx, job)
+			})
 		}
 	}
 }

@@ -3,7 +3,9 @@ package dronetest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
@@ -22,7 +24,8 @@ type fault struct {
 	method, prefix string
 	status         int
 	left           int
-	stall          bool // answer 200 and the start of a body, then nothing more
+	stall          bool          // answer 200 and the start of a body, then nothing more
+	hold           chan struct{} // wait until closed, then answer as usual
 }
 
 // Fail makes the next times requests whose method matches (""=any) and whose
@@ -41,6 +44,26 @@ func (s *Server) StallBody(method, pathPrefix string, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, status: http.StatusOK, left: times, stall: true})
+}
+
+// Hold makes the requests whose method matches (""=any) and whose path
+// starts with pathPrefix wait until release is called (or the client gives
+// up); then they are answered as usual. release may be called more than
+// once.
+func (s *Server) Hold(method, pathPrefix string) (release func()) {
+	f := &fault{method: method, prefix: pathPrefix, hold: make(chan struct{})}
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.faults = slices.DeleteFunc(s.faults, func(g *fault) bool { return g == f })
+			s.mu.Unlock()
+			close(f.hold)
+		})
+	}
 }
 
 // SetDelay makes every answer wait d first (or until the request is given up).
@@ -99,6 +122,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		switch {
 		case f == nil:
+		case f.hold != nil:
+			select {
+			case <-f.hold:
+			case <-r.Context().Done():
+				return
+			}
 		case f.stall:
 			s.stall(w, r)
 			return
@@ -117,6 +146,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) takeFaultLocked(r *http.Request) *fault {
 	for i, f := range s.faults {
 		if (f.method == "" || f.method == r.Method) && strings.HasPrefix(r.URL.Path, f.prefix) {
+			if f.hold != nil {
+				return f // held until released, however many requests come
+			}
 			f.left--
 			if f.left <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)

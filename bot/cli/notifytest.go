@@ -1,12 +1,11 @@
-package bot
+package cli
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
+	"github.com/dronebot/dronebot/bot"
 	"github.com/dronebot/dronebot/notify"
 )
 
@@ -37,16 +36,12 @@ func notifyTestCommand(ctx context.Context, c *CLI, args []string) int {
 		fmt.Fprintf(c.Stderr, "dronebot notify-test: sink %s is disabled: %s\n", name, sc.DisabledReason)
 		return exitFail
 	}
-	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
-	sink, err := buildSink(name, sc, &http.Client{Timeout: 30 * time.Second}, c.Stdout, logger)
+	sink, err := bot.NewSink(cfg, name, c.Stdout, bot.NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...))
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "dronebot notify-test: %v\n", err)
 		return exitFail
 	}
-	now := time.Now()
-	msg := &notify.Message{ID: deliveryID("notify-test", fmt.Sprint(now.UnixNano())), Lang: cmp.Or(sc.Lang, cfg.Lang),
-		Notice: &notify.Notice{Title: "dronebot test message", Level: notify.LevelInfo,
-			Text: fmt.Sprintf("This is a test of the sink %s (%s), sent at %s.", name, sc.Type, now.Format(time.RFC3339))}}
+	msg := bot.TestMessage(cfg, name, time.Now())
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := sink.Send(ctx, msg); err != nil {

@@ -1,4 +1,4 @@
-package bot
+package cli
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,7 +27,7 @@ func execWorld(t *testing.T, extra string) (*dronetest.Server, string) {
 	fake := dronetest.New(drone.DialectV1)
 	t.Cleanup(fake.Close)
 	fake.AddRepo("octo/demo", dronetest.RepoOptions{DefaultBranch: "main"})
-	fake.AddBuild("octo/demo", redBuild("break the parser"))
+	fake.AddBuild("octo/demo", failingBuild("break the parser"))
 	dir := t.TempDir()
 	path := writeFile(t, "bot.yaml", fmt.Sprintf(`log: {level: error}
 drone: {server: %q, token: %q}
@@ -135,7 +134,7 @@ func TestExecWaitFollowsTheBuild(t *testing.T) {
 		// The build finishes, red, a moment after it was created.
 		go func() {
 			time.Sleep(200 * time.Millisecond)
-			fake.UpdateBuild(slug, n, func(b *dronetest.BuildSpec) { *b = redBuild("from chat") })
+			fake.UpdateBuild(slug, n, func(b *dronetest.BuildSpec) { *b = failingBuild("from chat") })
 		}()
 	})
 	code, out, errOut := runMain(t, t.Context(), "exec", "--config", path, "--wait", "/build octo/demo main")
@@ -255,40 +254,15 @@ func openStoreOf(t *testing.T, configPath string) *store.Store {
 	return st
 }
 
-func TestDemoFromAFreshStart(t *testing.T) {
-	// The README's run command is `go run . demo`: the built binary with a
-	// script of commands on its input, ending when the input ends.
-	cmd := exec.Command(binary, "demo", "--pace", "300ms")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
+// failingBuild fails its unit-tests step after a long passing log.
+func failingBuild(msg string) dronetest.BuildSpec {
+	log := make([]string, 0, 60)
+	for i := 1; i <= 57; i++ {
+		log = append(log, fmt.Sprintf("--- PASS: TestCase%02d", i))
 	}
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	io.WriteString(stdin, "/repos\n")
-	eventually(t, 60*time.Second, func() bool { return strings.Contains(out.String(), "[fixed] octo/demo #4") },
-		"the demo's failure and fix alerts")
-	io.WriteString(stdin, "/logs octo/demo 3 -n 5\n")
-	eventually(t, 30*time.Second, func() bool { return strings.Contains(out.String(), "last 5 of") }, "the /logs reply")
-	stdin.Close()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("demo exited with %v:\n%s", err, out.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("demo did not exit at the end of its input:\n%s", out.String())
-	}
-	text := out.String()
-	for _, want := range []string{"octo/api", "[failure] octo/demo #3 (main)", "default/test: exit 1", "TestLoad17"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("demo output lacks %q:\n%s", want, text)
-		}
-	}
+	log = append(log, "--- FAIL: TestParseDuration", "FAIL\texample.com/demo/config", "exit status 2")
+	return dronetest.BuildSpec{Status: drone.StatusFailure, Branch: "main", Message: msg, Author: "pan",
+		Stages: []dronetest.StageSpec{{Name: "default", Status: drone.StatusFailure, Steps: []dronetest.StepSpec{
+			{Name: "clone", Status: drone.StatusSuccess, Log: []string{"+ git fetch"}},
+			{Name: "unit-tests", Status: drone.StatusFailure, ExitCode: 2, Log: log}}}}}
 }

@@ -1,5 +1,7 @@
-// Package bot is the running dronebot service and its command line.
-package bot
+// Package cli is dronebot's command line: the subcommand table, their flags
+// and what they print. The work itself is done by the service (package bot)
+// and the demo (package demo).
+package cli
 
 import (
 	"context"
@@ -17,7 +19,7 @@ import (
 
 // Build information, set at link time (the only package-level variables):
 //
-//	go build -ldflags "-X github.com/dronebot/dronebot/bot.version=v1.0.0 -X github.com/dronebot/dronebot/bot.commit=abc1234"
+//	go build -ldflags "-X github.com/dronebot/dronebot/bot/cli.version=v1.0.0 -X github.com/dronebot/dronebot/bot/cli.commit=abc1234"
 var (
 	version = "dev"
 	commit  = ""

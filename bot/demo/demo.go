@@ -1,9 +1,13 @@
-package bot
+// Package demo is `dronebot demo`: the bot against a simulated Drone with
+// sample repositories, its alerts printed and a prompt for commands. It is
+// the one production user of drone/dronetest.
+package demo
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dronebot/dronebot/bot"
 	"github.com/dronebot/dronebot/bot/config"
 	"github.com/dronebot/dronebot/commands"
 	"github.com/dronebot/dronebot/drone"
@@ -33,59 +38,49 @@ routes:
 acl: {read: ["*"], write: ["*"]}
 `
 
-// demoCommand runs the bot against a simulated Drone with sample
-// repositories and a prompt for commands. One build fails and a later one
-// fixes it; their alerts are printed. End of input exits 0.
-func demoCommand(ctx context.Context, c *CLI, args []string) int {
-	fs := c.flagSet("demo")
-	pace := fs.Duration("pace", 4*time.Second, "time between the simulated builds' steps")
-	rest, code, ok := c.parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if !c.noArgs("demo", rest) {
-		return exitUsage
-	}
+// Run runs the demo until in ends or ctx is done: a build fails and a later
+// one fixes it, their alerts and the replies to each input line go to out,
+// the bot's warnings to errOut. pace is the time between the simulated
+// builds' steps.
+func Run(ctx context.Context, in io.Reader, out, errOut io.Writer, pace time.Duration) error {
 	fake := dronetest.New(drone.DialectV1)
 	defer fake.Close()
 	seedDemo(fake)
 
 	dir, err := os.MkdirTemp("", "dronebot-demo-")
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot demo: %v\n", err)
-		return exitFail
+		return err
 	}
 	defer os.RemoveAll(dir)
 	text := fmt.Sprintf(demoConfig, fake.URL, fake.Token, filepath.Join(dir, "dronebot.db"))
 	cfg, rep, err := config.Parse(filepath.Join(dir, "demo.yaml"), []byte(text), func(string) (string, bool) { return "", false })
-	if err != nil || rep.HasErrors() {
-		printProblems(c.Stderr, rep)
-		fmt.Fprintf(c.Stderr, "dronebot demo: built-in configuration: %v\n", err)
-		return exitFail
+	if err == nil && rep.HasErrors() {
+		err = fmt.Errorf("%d problems", len(rep.Problems))
+	}
+	if err != nil {
+		return fmt.Errorf("built-in configuration: %w", err)
 	}
 
-	out := &lockedWriter{w: c.Stdout}
-	logger := NewLogger(c.Stderr, cfg.Log, cfg.Secrets()...)
+	screen := &lockedWriter{w: out}
+	logger := bot.NewLogger(errOut, cfg.Log, cfg.Secrets()...)
 	listening := make(chan net.Addr, 1)
-	svc, err := newService(ctx, cfg, logger, serviceDeps{Out: out,
+	svc, err := bot.New(ctx, cfg, logger, bot.Deps{Out: screen,
 		OnListen: func(public, _ net.Addr) { listening <- public }})
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot demo: %v\n", err)
-		return exitFail
+		return err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan error, 1)
-	go func() { done <- svc.run(ctx) }()
+	go func() { done <- svc.Run(ctx) }()
 	var addr net.Addr
 	select {
 	case addr = <-listening:
 	case err := <-done:
-		fmt.Fprintf(c.Stderr, "dronebot demo: %v\n", err)
-		return exitFail
+		return err
 	}
-	fmt.Fprintf(out, "dronebot demo: a simulated Drone at %s, the bot listening on http://%s\n", fake.URL, addr)
-	fmt.Fprintf(out, "Repositories: octo/demo, octo/api, octo/web. A build of octo/demo is about to fail, and a later one\n"+
+	fmt.Fprintf(screen, "dronebot demo: a simulated Drone at %s, the bot listening on http://%s\n", fake.URL, addr)
+	fmt.Fprintf(screen, "Repositories: octo/demo, octo/api, octo/web. A build of octo/demo is about to fail, and a later one\n"+
 		"will fix it: their alerts appear here. Type a command such as /help, /repos, /status octo/demo,\n"+
 		"/logs octo/demo 3, /build octo/api. End the input (Ctrl-D) to quit.\n\n")
 
@@ -96,29 +91,25 @@ func demoCommand(ctx context.Context, c *CLI, args []string) int {
 		// The story starts once the watcher has sighted every repository,
 		// so that the failing build is news however slow the machine.
 		select {
-		case <-svc.watching:
-			playDemo(ctx, fake, *pace)
+		case <-svc.Watching():
+			playDemo(ctx, fake, pace)
 		case <-ctx.Done():
 		}
 	}()
 
-	prompt(ctx, c, out, svc.registry)
+	prompt(ctx, in, screen, svc.Commands())
 	stop()
 	scenario.Wait()
-	if err := <-done; err != nil {
-		fmt.Fprintf(c.Stderr, "dronebot demo: %v\n", err)
-		return exitFail
-	}
-	return exitOK
+	return <-done
 }
 
 // prompt runs each input line as a command until the input ends.
-func prompt(ctx context.Context, c *CLI, out *lockedWriter, reg *commands.Registry) {
+func prompt(ctx context.Context, in io.Reader, out *lockedWriter, reg *commands.Registry) {
 	from := commands.Identity{Platform: "cli", ID: "demo"}
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(c.Stdin)
+		sc := bufio.NewScanner(in)
 		for sc.Scan() {
 			select {
 			case lines <- sc.Text():
