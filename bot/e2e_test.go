@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,7 +242,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(robot, "exit 2") || !strings.Contains(mail, "Subject: [failure] octo/demo #2 (main)") {
+	if !strings.Contains(robot, "exit 2") || !strings.Contains(mailSubject(t, mail), "❌ octo/demo #2 failed at unit-tests · main") {
 		t.Errorf("robot or mail lacks the exit code or subject:\n%s\n%s", robot, mail)
 	}
 	if id := w.hook.Requests()[0].Header.Get("X-Dronebot-Delivery"); id == "" {
@@ -420,4 +422,18 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// mailSubject is the decoded Subject header of a raw mail.
+func mailSubject(t *testing.T, raw string) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		t.Fatalf("reading the mail: %v", err)
+	}
+	s, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatalf("decoding the subject: %v", err)
+	}
+	return s
 }

@@ -1,31 +1,30 @@
 package drone
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
-	"strings"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/dronebot/dronebot/drone/logtext"
 )
 
 const (
 	defaultTailLines = 30
-	// maxLineBytes bounds one reassembled line, so a log without newlines
-	// cannot grow the tail without limit.
+	// maxLineBytes bounds one line, so a log without newlines cannot grow
+	// the tail without limit; a longer line is cut with a marker.
 	maxLineBytes = 64 << 10
 )
 
-// tailer reassembles lines from log chunks and keeps only the last ones.
+// tailer keeps the last lines of a log in reused buffers and hands every
+// line to TailOptions.Each.
 type tailer struct {
-	ring    []string
-	inKey   []bool // ring[i] starts inside a private-key block
-	next    int    // where the next line goes in ring
-	total   int
-	partial strings.Builder
-	cut     bool // partial was truncated at maxLineBytes
-	each    func([]byte)
-	keys    logtext.KeyTracker
+	ring  [][]byte // the last lines; ring[next] is the oldest once full
+	inKey []bool   // ring[i] starts inside a private-key block
+	full  bool
+	next  int
+	total int
+	each  func([]byte)
+	keys  logtext.KeyTracker
 }
 
 func newTailer(opts TailOptions) *tailer {
@@ -36,110 +35,69 @@ func newTailer(opts TailOptions) *tailer {
 	case n < 0:
 		n = 0
 	}
-	return &tailer{ring: make([]string, 0, n), inKey: make([]bool, 0, n), each: opts.Each}
+	return &tailer{ring: make([][]byte, n), inKey: make([]bool, n), each: opts.Each}
 }
 
-// write takes one chunk: any number of lines, possibly ending mid-line.
-func (t *tailer) write(chunk string) {
-	for {
-		i := strings.IndexByte(chunk, '\n')
-		if i < 0 {
-			t.appendPartial(chunk)
-			return
-		}
-		piece := chunk[:i]
-		chunk = chunk[i+1:]
-		if t.partial.Len() == 0 && !t.cut {
-			t.line(strings.Clone(strings.TrimSuffix(piece, "\r")))
-			continue
-		}
-		t.appendPartial(piece)
-		line := strings.TrimSuffix(t.partial.String(), "\r")
-		t.partial.Reset()
-		t.cut = false
-		t.line(line)
-	}
-}
-
-func (t *tailer) appendPartial(s string) {
-	room := maxLineBytes - t.partial.Len()
-	if len(s) > room {
-		s, t.cut = s[:max(room, 0)], true
-	}
-	t.partial.WriteString(s)
-}
-
-func (t *tailer) line(s string) {
-	if len(s) > maxLineBytes {
-		s = s[:maxLineBytes]
-	}
+// add takes the next line; the tailer copies what it keeps.
+func (t *tailer) add(line []byte) {
 	t.total++
 	if t.each != nil {
-		t.each([]byte(s))
+		t.each(line)
 	}
-	if cap(t.ring) == 0 {
+	if len(t.ring) == 0 {
 		return
 	}
-	inKey := t.keys.Line([]byte(s))
-	if len(t.ring) < cap(t.ring) {
-		t.ring = append(t.ring, s)
-		t.inKey = append(t.inKey, inKey)
-		return
+	t.inKey[t.next] = t.keys.Line(line)
+	t.ring[t.next] = append(t.ring[t.next][:0], line...)
+	t.next++
+	if t.next == len(t.ring) {
+		t.next, t.full = 0, true
 	}
-	t.ring[t.next], t.inKey[t.next] = s, inKey
-	t.next = (t.next + 1) % len(t.ring)
 }
 
-// result flushes a final line without newline and returns the tail.
-func (t *tailer) result() *LogTail {
-	if t.partial.Len() > 0 || t.cut {
-		line := strings.TrimSuffix(t.partial.String(), "\r")
-		t.partial.Reset()
-		t.cut = false
-		t.line(line)
+// line takes the next line as a string, cut at maxLineBytes like the
+// lines of logScanner.
+func (t *tailer) line(s string) {
+	if len(s) <= maxLineBytes {
+		t.add([]byte(s))
+		return
 	}
-	out := &LogTail{Total: t.total, Lines: make([]string, 0, len(t.ring))}
-	out.Lines = append(out.Lines, t.ring[t.next:]...)
-	out.Lines = append(out.Lines, t.ring[:t.next]...)
-	if len(t.ring) > 0 {
-		out.KeyOpen = t.inKey[t.next%len(t.ring)]
+	keep := maxLineBytes
+	for keep > 0 && !utf8.RuneStart(s[keep]) {
+		keep--
+	}
+	b := append([]byte(s[:keep]), cutMarker...)
+	b = strconv.AppendInt(b, int64(len(s)-keep), 10)
+	t.add(append(b, " bytes]"...))
+}
+
+// result returns the tail.
+func (t *tailer) result() *LogTail {
+	out := &LogTail{Total: t.total, Lines: []string{}}
+	first := 0
+	if t.full {
+		first = t.next
+	}
+	kept := t.next
+	if t.full {
+		kept = len(t.ring)
+	}
+	for i := range kept {
+		j := (first + i) % len(t.ring)
+		out.Lines = append(out.Lines, string(t.ring[j]))
+		if i == 0 {
+			out.KeyOpen = t.inKey[j]
+		}
 	}
 	return out
 }
 
-// logChunk is what both dialects send per entry: 1.x {pos,out,time},
-// 0.8 {proc,pos,out,time}. Only out matters for the tail.
-type logChunk struct {
-	Out string `json:"out"`
-}
-
-// readLogTail decodes a JSON array of chunks one entry at a time, never
-// holding more than one chunk and the tail.
+// readLogTail streams a Drone log body (a JSON array of entries) through a
+// tailer, holding one read buffer, one line and the tail.
 func readLogTail(r io.Reader, opts TailOptions) (*LogTail, error) {
 	t := newTailer(opts)
-	dec := json.NewDecoder(r)
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return t.result(), nil // empty body: an empty log
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read log: %w", err)
-	}
-	if tok == nil {
-		return t.result(), nil // null
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("read log: want a JSON array, got %v", tok)
-	}
-	for dec.More() {
-		var c logChunk
-		if err := dec.Decode(&c); err != nil {
-			return nil, fmt.Errorf("read log entry %d: %w", t.total, err)
-		}
-		t.write(c.Out)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("read log end: %w", err)
+	if err := newLogScanner(r, t.add).run(); err != nil {
+		return nil, err
 	}
 	return t.result(), nil
 }

@@ -1,6 +1,7 @@
 package drone
 
 import (
+	"bytes"
 	"context"
 	"net/http/httptest"
 	"testing"
@@ -36,4 +37,21 @@ func BenchmarkLogTail100k(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(sampler.Stop()), "peak-heap-B")
+}
+
+// BenchmarkReadLogTail reads a generated 10^5-line log from memory: the
+// scanner and the tail alone, without HTTP.
+func BenchmarkReadLogTail(b *testing.B) {
+	var body bytes.Buffer
+	if _, err := logtail.WriteLog(&body, 100_000); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(body.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		tail, err := readLogTail(bytes.NewReader(body.Bytes()), TailOptions{Lines: 30})
+		if err != nil || tail.Total != 100_000 {
+			b.Fatalf("%v, %d lines", err, tail.Total)
+		}
+	}
 }

@@ -84,8 +84,9 @@ func TestReadLogTailLongLineIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Total != 2 || len(got.Lines[0]) != maxLineBytes || got.Lines[1] != "end" {
-		t.Errorf("total %d, first line %d bytes, last %q", got.Total, len(got.Lines[0]), got.Lines[1])
+	want := strings.Repeat("x", maxLineBytes) + " … [line cut: 131072 bytes]"
+	if got.Total != 2 || got.Lines[0] != want || got.Lines[1] != "end" {
+		t.Errorf("total %d, first line %d bytes ending %q, last %q", got.Total, len(got.Lines[0]), got.Lines[0][maxLineBytes-5:], got.Lines[1])
 	}
 }
 

@@ -133,11 +133,12 @@ func (t *transport) bodyError(c call, a *answer, err error) error {
 	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var logSyntax *logSyntaxError
 	switch {
 	case errors.Is(context.Cause(a.ctx), errBodyTimeout):
 		return &Error{Kind: KindUnreachable, Op: c.what, Message: fmt.Sprintf("Drone began to answer but did not send the whole answer within %s", a.limit),
 			Err: t.red.Error(err), Timeout: a.limit, Partial: true}
-	case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, io.ErrUnexpectedEOF) && a.ctx.Err() == nil:
+	case errors.As(err, &syntax), errors.As(err, &typ), errors.As(err, &logSyntax), errors.Is(err, io.ErrUnexpectedEOF) && a.ctx.Err() == nil:
 		return &Error{Kind: KindServer, Op: c.what, Status: a.status, Message: "unexpected answer from Drone", Err: t.red.Error(err)}
 	default:
 		return &Error{Kind: KindUnreachable, Op: c.what, Message: "Drone stopped answering mid-way", Err: t.red.Error(err), Partial: true}

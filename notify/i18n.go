@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/dronebot/dronebot/lang"
@@ -34,6 +35,21 @@ type Phrases struct {
 	ShowLogs     string // button
 	OpenBuild    string // button
 	TakeALook    string // before the mentions of the authors
+
+	// Headline phrases (see Headline): the build's name first, then the news.
+	FailedAt       string // name, steps
+	Failed         string // name
+	StillFailingAt string // name, ordinal, steps
+	StillFailingN  string // name, ordinal
+	StillFailing1  string // name
+	FixedBy        string // repo, branch, build number
+	FixedBuild     string // name
+	Passed         string // name
+	Killed         string // name
+	StepJoin       string // between step names
+	MoreSteps      string // count of steps not named
+	// ordinal spells n as "3rd" or "3".
+	ordinal func(n int) string
 }
 
 // phraseBook holds each language's Phrases, built from one table in which
@@ -76,7 +92,36 @@ func phrasesIn(say func(en, zh string) string) *Phrases {
 		ShowLogs:     say("Show logs", "查看日志"),
 		OpenBuild:    say("Open build", "查看构建"),
 		TakeALook:    say("⬆️ please take a look: ", "⬆️ 请查看："),
+
+		FailedAt:       say("❌ %s failed at %s", "❌ %s 在 %s 失败"),
+		Failed:         say("❌ %s failed", "❌ %s 失败"),
+		StillFailingAt: say("🔁 %s still failing (%s in a row) at %s", "🔁 %s 仍然失败（连续第 %s 次）于 %s"),
+		StillFailingN:  say("🔁 %s still failing (%s in a row)", "🔁 %s 仍然失败（连续第 %s 次）"),
+		StillFailing1:  say("🔁 %s still failing", "🔁 %s 仍然失败"),
+		FixedBy:        say("✅ %s %s fixed by #%d", "✅ %s %s 已由 #%d 修复"),
+		FixedBuild:     say("✅ %s fixed", "✅ %s 已修复"),
+		Passed:         say("✅ %s passed", "✅ %s 构建成功"),
+		Killed:         say("⛔ %s killed", "⛔ %s 已取消"),
+		StepJoin:       say(", ", "、"),
+		MoreSteps:      say(" +%d more", " 及另 %d 步"),
+		ordinal:        map[string]func(int) string{"en": englishOrdinal, "zh": strconv.Itoa}[say("en", "zh")],
 	}
+}
+
+// englishOrdinal is 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st.
+func englishOrdinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 // PhrasesFor is the phrase book of a language tag (see lang.Normalize).
@@ -119,16 +164,16 @@ func (p *Phrases) window(alerts []*Alert) string {
 	return fmt.Sprintf(p.LastMinutes, int((span+time.Minute-1)/time.Minute))
 }
 
-// Subject is a one-line summary of m, e.g. "[failure] octo/demo #42 (main)",
-// for mail subjects and notification previews.
+// Subject is a one-line summary of m, for mail subjects, notification
+// previews and card titles: the alert's Headline, a burst's count, or the
+// notice's title.
 func Subject(m *Message) string {
 	p := PhrasesFor(m.Language())
 	switch {
 	case m.Notice != nil:
-		return m.Notice.Title
+		return oneLine(m.Notice.Title)
 	case len(m.Alerts) == 1:
-		a := m.Alerts[0]
-		return fmt.Sprintf("[%s] %s", a.Outcome, buildName(a))
+		return p.Headline(m.Alerts[0])
 	case len(m.Alerts) > 1:
 		return burstTitle(p, m.Alerts)
 	}

@@ -106,7 +106,7 @@ func (r *renderer) logPart(log *LogExcerpt, v LogView) []string {
 // head is everything of a single alert but the log tail.
 func (r *renderer) head(a *Alert) []string {
 	s, p := r.s, r.p
-	title := p.OutcomeLabel(a) + p.Colon + buildName(a)
+	title := p.heading(a)
 	lines := []string{s.line(s.heading(s.link(s.esc(title), a.BuildLink)))}
 	buildLine := s.bold(s.esc(p.Build)) + ": " + s.link(s.esc(fmt.Sprintf("#%d", a.Build)), a.BuildLink)
 	var facts []string

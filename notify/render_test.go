@@ -15,7 +15,7 @@ func TestMarkdownSingleFull(t *testing.T) {
 		Mention: func(a *Alert) string { return "<@" + a.Mentions.WeCom + ">" },
 	})
 	for _, want := range []string{
-		"## [❌ failure: octo/demo #42 (main)](https://drone.test/octo/demo/42)",
+		"## [❌ octo/demo #42 failed at test · main](https://drone.test/octo/demo/42)",
 		"**Build**: [#42](https://drone.test/octo/demo/42) · push · main · 3m4s",
 		"**Commit**: `abc1234` Fix the parser",
 		"**Author**: <@zhangsan>",
@@ -36,7 +36,7 @@ func TestMarkdownChinese(t *testing.T) {
 	a.Outcome, a.FailCount = OutcomeStillFailing, 3
 	a.Title = "修复解析器中的错误"
 	got := Markdown(&Message{Alerts: []*Alert{a}}, 0, MarkdownOptions{})
-	for _, want := range []string{"🔁 仍然失败（连续 3 次）：octo/demo #42 (main)", "**提交**: `abc1234` 修复解析器中的错误", "**作者**: Pan (pan)", "退出码 2", "test 的日志（5 行，共 1200 行）", "… 省略 868 行 …"} {
+	for _, want := range []string{"## [🔁 octo/demo #42 仍然失败（连续第 3 次）于 test · main](https://drone.test/octo/demo/42)", "**提交**: `abc1234` 修复解析器中的错误", "**作者**: Pan (pan)", "退出码 2", "test 的日志（5 行，共 1200 行）", "… 省略 868 行 …"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
@@ -215,7 +215,7 @@ func TestTextAndHTML(t *testing.T) {
 	if !strings.Contains(h, "<pre") || !strings.Contains(h, "1199  line 001 of the test output\n1200  line 002") {
 		t.Errorf("HTML tail:\n%s", h)
 	}
-	if got := Subject(m); got != "[failure] octo/demo #42 (main)" {
+	if got := Subject(m); got != "❌ octo/demo #42 failed at test · main · <script>alert(1)</script>" {
 		t.Errorf("Subject = %q", got)
 	}
 }

@@ -46,7 +46,7 @@ func TestTemplateRendersAlerts(t *testing.T) {
 	if want := "octo/demo #42 failure at 3f9c2d1\n  test exit 1"; got.Notice.Text != want || got.Notice.Level != LevelError {
 		t.Errorf("text %q level %s, want %q", got.Notice.Text, got.Notice.Level, want)
 	}
-	if got.Notice.Title != "[failure] octo/demo #42 (main)" {
+	if got.Notice.Title != "❌ octo/demo #42 failed at test · main · Parse durations in the config" {
 		t.Errorf("title %q", got.Notice.Title)
 	}
 	// Notices pass through untouched.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
+	"github.com/dronebot/dronebot/drone/logtext"
 )
 
 func TestWriteLogIsValid(t *testing.T) {
@@ -43,7 +44,22 @@ func BenchmarkLogTail1M(b *testing.B) {
 	benchmarkLogTail(b, 1_000_000)
 }
 
+// BenchmarkExcerpt1M reads the same log into the failure excerpt, as an
+// alert and /logs do: the recognisers' prefilter sees every line.
+func BenchmarkExcerpt1M(b *testing.B) {
+	benchmarkRead(b, 1_000_000, func() (drone.TailOptions, func() int) {
+		c := logtext.NewCollector(logtext.Options{Tail: 30, Find: true})
+		return drone.TailOptions{Lines: -1, Each: c.Line}, func() int { return c.Excerpt(logtext.NewMasker()).Total }
+	})
+}
+
 func benchmarkLogTail(b *testing.B, lines int) {
+	benchmarkRead(b, lines, func() (drone.TailOptions, func() int) {
+		return drone.TailOptions{Lines: 30}, nil
+	})
+}
+
+func benchmarkRead(b *testing.B, lines int, setup func() (drone.TailOptions, func() int)) {
 	srv := httptest.NewServer(Handler(lines))
 	defer srv.Close()
 	c, err := drone.New(drone.Config{Server: srv.URL, Token: "bench-token", Dialect: drone.DialectV1})
@@ -56,12 +72,17 @@ func benchmarkLogTail(b *testing.B, lines int) {
 	sampler := StartHeapSampler(ctx, time.Millisecond)
 	b.ResetTimer()
 	for b.Loop() {
-		tail, err := c.LogTail(ctx, "octo/demo", 1, drone.StepRef{Stage: 1, Step: 1}, drone.TailOptions{Lines: 30})
+		opts, total := setup()
+		tail, err := c.LogTail(ctx, "octo/demo", 1, drone.StepRef{Stage: 1, Step: 1}, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if tail.Total != lines {
-			b.Fatalf("total %d, want %d", tail.Total, lines)
+		got := tail.Total
+		if total != nil {
+			got = total()
+		}
+		if got != lines {
+			b.Fatalf("total %d, want %d", got, lines)
 		}
 	}
 	b.StopTimer()

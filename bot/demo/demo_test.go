@@ -47,7 +47,7 @@ func TestDemoFromAFreshStart(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- Run(t.Context(), in, &out, &out, 300*time.Millisecond) }()
 	io.WriteString(feed, "/repos\n")
-	out.waitFor(t, 60*time.Second, "[fixed] octo/demo #4")
+	out.waitFor(t, 60*time.Second, "✅ octo/demo main fixed by #4")
 	io.WriteString(feed, "/logs octo/demo 3 -n 5\n")
 	out.waitFor(t, 30*time.Second, "last 5 of")
 	feed.Close()
@@ -60,7 +60,7 @@ func TestDemoFromAFreshStart(t *testing.T) {
 		t.Fatalf("demo did not end at the end of its input:\n%s", out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"octo/api", "[failure] octo/demo #3 (main)", "default/test: exit 1", "TestLoad17"} {
+	for _, want := range []string{"octo/api", "❌ octo/demo #3 failed at test · main", "default/test: exit 1", "TestLoad17"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

@@ -87,7 +87,9 @@ type KeyTracker struct{ in bool }
 // marker cost one byte search.
 func (k *KeyTracker) Line(line []byte) (inAtStart bool) {
 	inAtStart = k.in
-	if !k.in && bytes.Index(line, needlePrivateKey) < 0 || k.in && bytes.Index(line, needleEnd) < 0 {
+	// One byte search rules out most lines: no K, no "PRIVATE KEY".
+	if !k.in && (bytes.IndexByte(line, 'K') < 0 || bytes.Index(line, needlePrivateKey) < 0) ||
+		k.in && bytes.Index(line, needleEnd) < 0 {
 		return inAtStart
 	}
 	k.in = keyInAfter(k.in, line)

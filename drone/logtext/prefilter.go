@@ -6,11 +6,12 @@ import (
 	"strings"
 )
 
-// prefilter finds which patterns' needles a line holds in one pass over its
-// bytes. Each needle is anchored at its rarest byte pair (as log text
-// goes: "rr" of "error", "xc" of "Exception"); a bit per pair says whether
-// some needle is anchored there, and only at such pairs are needles
-// compared. Ordinary lines hit no anchor at all.
+// prefilter finds which patterns' needles a line holds in one pass over
+// every other byte of it. Each needle is anchored at its two consecutive
+// byte pairs least common in logs (as log text goes: around the "rr" of
+// "error"); one of the two starts at a position the pass looks at. A bit
+// per pair says whether some needle is anchored there, and only at such
+// pairs are needles compared. Ordinary lines hit no anchor at all.
 type prefilter struct {
 	anchors [1 << 16 / 64]uint64 // bit (b0<<8 | b1): some needle is anchored at b0 b1
 	bucket  [1 << 16]uint8       // pair → 1 + index into buckets
@@ -19,9 +20,13 @@ type prefilter struct {
 
 type needle struct {
 	text     []byte
-	at       int    // where in text its anchor pair starts
+	at       int    // where in text this anchor pair starts
 	patterns uint64 // bit i: flatPatterns[i]
 }
+
+// stride is how far apart the positions are that scan looks at; a needle
+// has that many anchor pairs, so it is at least stride+1 bytes long.
+const stride = 2
 
 // flatPattern is a pattern with its ecosystem's name; a prefilter mask
 // indexes flatPatterns.
@@ -37,68 +42,102 @@ func newPrefilter(flat []flatPattern) *prefilter {
 	p := &prefilter{}
 	for i, fp := range flat {
 		for _, n := range fp.needles {
-			if len(n) < 2 {
-				panic("logtext: needle " + n + " is shorter than 2 bytes")
+			if len(n) < stride+1 {
+				panic("logtext: needle " + n + " is too short for the prefilter")
 			}
-			at := rarestPair(n)
-			pair := uint16(n[at])<<8 | uint16(n[at+1])
-			p.anchors[pair>>6] |= 1 << (pair & 63)
-			if p.bucket[pair] == 0 {
-				p.buckets = append(p.buckets, nil)
-				if len(p.buckets) > 255 {
-					panic("logtext: too many needle anchors")
-				}
-				p.bucket[pair] = uint8(len(p.buckets))
+			first := rarestPairs(n)
+			for at := first; at < first+stride; at++ {
+				p.anchor(n, at, i)
 			}
-			list := p.buckets[p.bucket[pair]-1]
-			found := false
-			for j := range list {
-				if string(list[j].text) == n {
-					list[j].patterns |= 1 << i
-					found = true
-				}
-			}
-			if !found {
-				list = append(list, needle{text: []byte(n), at: at, patterns: 1 << i})
-			}
-			p.buckets[p.bucket[pair]-1] = list
 		}
 	}
 	return p
 }
 
-// rarestPair is where in n the byte pair least common in logs starts.
-func rarestPair(n string) int {
-	best, bestScore := 0, -1
-	for i := 0; i+1 < len(n); i++ {
-		if s := commonness(n[i]) * commonness(n[i+1]); bestScore < 0 || s < bestScore {
-			best, bestScore = i, s
+// anchor files needle n of pattern i under its pair at offset at.
+func (p *prefilter) anchor(n string, at, i int) {
+	pair := uint16(n[at])<<8 | uint16(n[at+1])
+	p.anchors[pair>>6] |= 1 << (pair & 63)
+	if p.bucket[pair] == 0 {
+		p.buckets = append(p.buckets, nil)
+		if len(p.buckets) > 255 {
+			panic("logtext: too many needle anchors")
+		}
+		p.bucket[pair] = uint8(len(p.buckets))
+	}
+	list := p.buckets[p.bucket[pair]-1]
+	for j := range list {
+		if string(list[j].text) == n && list[j].at == at {
+			list[j].patterns |= 1 << i
+			return
+		}
+	}
+	p.buckets[p.bucket[pair]-1] = append(list, needle{text: []byte(n), at: at, patterns: 1 << i})
+}
+
+// rarestPairs is where in n the stride consecutive byte pairs least common
+// in logs start.
+func rarestPairs(n string) int {
+	// The window whose commonest pair is least common; then the smallest sum.
+	best, bestWorst, bestSum := 0, -1, 0
+	for i := 0; i+stride < len(n); i++ {
+		worst, sum := 0, 0
+		for j := i; j < i+stride; j++ {
+			c := pairCost(n[j], n[j+1])
+			worst, sum = max(worst, c), sum+c
+		}
+		if bestWorst < 0 || worst < bestWorst || worst == bestWorst && sum < bestSum {
+			best, bestWorst, bestSum = i, worst, sum
 		}
 	}
 	return best
 }
 
-// commonness is a rough weight of how often b appears in build logs.
+// commonBigrams are the most frequent letter pairs of English text, which
+// build logs are full of.
+const commonBigrams = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut so rs un lo wa ge ie wh wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr av ag if ap gr od bo sp rd do uc bu ei ov by rm ep oc fa ef cu rn sc gi da yo cr cl du ga qu ue ba ey ls va um ua up lu go ht ru ug ds lt pi rc eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob fu ph og ms ye ud mb ip ub oi rl gu dr hr tw ft wn nu"
+
+// commonness is a rough weight of how often b appears in build logs:
+// English letter frequencies, then digits, punctuation and capitals
+// (CamelCase names).
 func commonness(b byte) int {
+	const letters = "etaoinshrdlcumwfgypbvkjxqz"
 	switch {
 	case b == ' ':
-		return 20
-	case strings.IndexByte("etaoinsrlcdu", b) >= 0:
-		return 16
-	case strings.IndexByte("hmpgfbywv", b) >= 0:
-		return 8
-	case b >= 'a' && b <= 'z', b >= '0' && b <= '9', strings.IndexByte("./-_:=", b) >= 0:
-		return 4
+		return 40
+	case b >= 'a' && b <= 'z':
+		return 26 - strings.IndexByte(letters, b)
+	case b == '-':
+		return 14
 	case b >= 'A' && b <= 'Z':
-		return 3
+		return 12
+	case b >= '0' && b <= '9':
+		return 10
+	case strings.IndexByte("./_:=,", b) >= 0:
+		return 8
+	case strings.IndexByte("()[]'\"", b) >= 0:
+		return 4
 	}
-	return 2 // other punctuation, UTF-8 bytes
+	return 1 // other punctuation, UTF-8 bytes
+}
+
+func pairCost(a, b byte) int {
+	c := commonness(a) * commonness(b)
+	switch {
+	case a == b && a >= 'a' && a <= 'z':
+		c /= 4 // doubled letters are rare: "rr" of error, "nn" of cannot
+	case a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && strings.Contains(commonBigrams, string([]byte{a, b})):
+		c *= 8
+	case a == ' ' || b == ' ':
+		c *= 4 // words begin and end everywhere
+	}
+	return c
 }
 
 // scan returns the patterns whose needles line holds.
 func (p *prefilter) scan(line []byte) (mask uint64) {
 	anchors := &p.anchors
-	for i := 1; i < len(line); i++ {
+	for i := 1; i < len(line); i += stride {
 		pair := uint16(line[i-1])<<8 | uint16(line[i])
 		if anchors[pair>>6]&(1<<(pair&63)) != 0 {
 			mask |= p.verify(line, i-1, pair)

@@ -6,8 +6,9 @@ import "regexp"
 // which lines around it explain it too.
 type pattern struct {
 	name string
-	// needles are byte strings of which the raw line (colour codes and all)
-	// holds at least one whenever re can match its cleaned form. Only lines
+	// needles are byte strings, at least 3 bytes long, of which the raw line
+	// (colour codes and all) holds at least one whenever re can match its
+	// cleaned form. Only lines
 	// with a needle are cleaned and tried, so most lines cost one pass of
 	// the prefilter and no regular expression.
 	needles []string
@@ -54,9 +55,9 @@ var ecosystems = []ecosystem{
 		{name: "section", needles: []string{"= FAILURES =", "= ERRORS ="}, re: re(`^=+ (FAILURES|ERRORS) =+$`)},
 		{name: "test header", needles: []string{"____ "}, re: re(`^_{3,} .+ _{3,}$`), after: 6, until: re(`^_{3,} `)},
 		{name: "assertion", needles: []string{"E   "}, re: re(`^E\s{3}`), before: 3, back: re(`^>\s`), after: 2, until: re(`^(_{3,}|={3,})`)},
-		{name: "location", needles: []string{".py"}, re: re(`^\S+\.py:\d+: (\w+(Error|Exception|Failed|Exit)\b|$)`)},
+		{name: "location", needles: []string{".py:", ".py\x1b"}, re: re(`^\S+\.py:\d+: (\w+(Error|Exception|Failed|Exit)\b|$)`)},
 		{name: "summary", needles: []string{"FAILED", "ERROR"}, re: re(`^(FAILED|ERROR) \S+(::\S+)?`), after: 1, until: re(`^(=|FAILED |ERROR )`)},
-		{name: "result", needles: []string{" failed", " error"}, re: re(`^=+ .*\b\d+ (failed|errors?)\b.* in [0-9.]+s`)},
+		{name: "result", needles: []string{"===="}, re: re(`^=+ .*\b\d+ (failed|errors?)\b.* in [0-9.]+s`)},
 	}},
 	{"python", []pattern{
 		{name: "traceback", needles: []string{"Traceback (most recent call last)"}, re: re(`^\s*Traceback \(most recent call last\):`)},
@@ -65,16 +66,16 @@ var ecosystems = []ecosystem{
 			before: 6, back: re(`^\s*(File "|Traceback )`)},
 	}},
 	{"jest", []pattern{
-		{name: "failed test", needles: []string{"●"}, re: re(`^\s*● \S`), not: re(`^\s*● (Console|Test suite failed to run$)`),
+		{name: "failed test", needles: []string{"● ", "●\x1b"}, re: re(`^\s*● \S`), not: re(`^\s*● (Console|Test suite failed to run$)`),
 			after: 32, until: re(`^\s*● |^\s*(PASS|FAIL)\s+\S|^(Test Suites|Tests):`)},
-		{name: "cross", needles: []string{"✕"}, re: re(`^\s*✕ `)},
+		{name: "cross", needles: []string{"✕ ", "✕\x1b"}, re: re(`^\s*✕ `)},
 		{name: "summary", needles: []string{"Tests:"}, re: re(`^Tests:\s+.*\d+ failed`), before: 1},
 	}},
 	{"node", []pattern{
 		{name: "tap not ok", needles: []string{"not ok "}, re: re(`^\s*not ok \d+ `), before: 1, back: re(`# Subtest:`),
 			after: 20, until: re(`^\s*\.\.\.$|^\s*(ok|not ok) \d+ `)},
 		{name: "tap fail count", needles: []string{"# fail "}, re: re(`^# fail [1-9]`), before: 3},
-		{name: "spec failed test", needles: []string{"✖"}, re: re(`^\s*✖ `), not: re(`^\s*✖ failing tests:`), after: 12, until: re(`^\s*(✖|✔|ℹ) `)},
+		{name: "spec failed test", needles: []string{"✖ ", "✖\x1b"}, re: re(`^\s*✖ `), not: re(`^\s*✖ failing tests:`), after: 12, until: re(`^\s*(✖|✔|ℹ) `)},
 		{name: "uncaught error", needles: []string{"Error: ", "Error ["}, re: re(`^(\w+)?Error( \[\w+\])?: `),
 			before: 5, back: re(`^node:|^\S+:\d+$`), after: 4, until: re(`^\s*$|^[^\s]`)},
 	}},
@@ -97,7 +98,7 @@ var ecosystems = []ecosystem{
 		{name: "undefined reference", needles: []string{"undefined reference", "cannot find -l", "multiple definition of"},
 			re: re(`(undefined reference to |: cannot find -l|multiple definition of )`), before: 1, back: re(`: in function `)},
 		{name: "linker failed", needles: []string{"ld returned", "linker command failed"}, re: re(`(ld returned \d+ exit status|linker command failed)`)},
-		{name: "make error", needles: []string{"***"}, re: re(`^g?make(\[\d+\])?: \*\*\* `), after: 1, until: re(`^[^m]`)},
+		{name: "make error", needles: []string{"*** "}, re: re(`^g?make(\[\d+\])?: \*\*\* `), after: 1, until: re(`^[^m]`)},
 		{name: "tool error", needles: []string{"error:"}, re: re(`^[\w.+-]+: (fatal )?error: `)},
 	}},
 	{"maven", []pattern{
@@ -112,7 +113,7 @@ var ecosystems = []ecosystem{
 		{name: "task failed", needles: []string{" FAILED"}, re: re(`^> Task \S+ FAILED|^\S+ > .+ FAILED$`), after: 4, until: leftMargin},
 	}},
 	{"shell", []pattern{
-		{name: "tool message", needles: []string{": ("}, re: re(`^[\w.-]+: \(\d+\) `), before: 1},
+		{name: "curl error", needles: []string{"curl: ("}, re: re(`^curl: \(\d+\) `), before: 1},
 		{name: "command failed", needles: []string{"command not found", "No such file or directory", "Permission denied", "cannot ", "Cannot ", "not found"},
 			re: re(`^[\w./-]+: (line \d+: )?.*(command not found|No such file or directory|Permission denied|[Cc]annot |not found)`), before: 1},
 		{name: "fatal", needles: []string{"fatal:", "FATAL", "Fatal"}, re: re(`^(fatal|FATAL|Fatal)\b:?`), before: 1},

@@ -67,7 +67,7 @@ var patternCases = []struct {
 		[]string{"\tat com.example.invoice.InvoiceTest.discount(InvoiceTest.java:23)"}},
 	{"gradle/what went wrong", []string{"* What went wrong:"}, []string{"* Try:"}},
 	{"gradle/task failed", []string{"> Task :app:test FAILED", "InvoiceTest > discountIsCapped FAILED"}, []string{"> Task :app:compileJava"}},
-	{"shell/tool message", []string{"curl: (7) Failed to connect to 127.0.0.1 port 59999", "curl: (22) The requested URL returned error: 501"}, []string{"curl -fsS http://x"}},
+	{"shell/curl error", []string{"curl: (7) Failed to connect to 127.0.0.1 port 59999", "curl: (22) The requested URL returned error: 501"}, []string{"curl -fsS http://x"}},
 	{"shell/command failed", []string{"bash: line 3: mvn: command not found", "tar: release.tgz: Cannot open: No such file or directory", "cp: cannot stat 'x': No such file or directory"},
 		[]string{"+ ls -la", "all found"}},
 	{"shell/fatal", []string{"fatal: repository 'https://x/y.git/' not found", "FATAL: could not connect"}, []string{"non-fatal warning"}},
@@ -195,4 +195,30 @@ func BenchmarkPrefilter(b *testing.B) {
 	for range b.N {
 		_ = needleFilter.scan(line)
 	}
+}
+
+// naiveScan is the prefilter's meaning: the patterns with a needle in line.
+func naiveScan(line []byte) (mask uint64) {
+	for i, fp := range flatPatterns {
+		for _, n := range fp.needles {
+			if strings.Contains(string(line), n) {
+				mask |= 1 << i
+			}
+		}
+	}
+	return mask
+}
+
+func FuzzPrefilter(f *testing.F) {
+	for _, s := range []string{"error: x", "x--- FAIL: T", "ab✕\x1bc", "npm ERR! x", "    not ok 4 - y", "🔥 Traceback (most recent call last):"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		for shift := range 4 {
+			l := []byte(strings.Repeat(" ", shift) + line)
+			if got, want := needleFilter.scan(l), naiveScan(l); got != want {
+				t.Fatalf("scan(%q) = %b, want %b", l, got, want)
+			}
+		}
+	})
 }

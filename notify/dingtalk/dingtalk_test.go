@@ -85,7 +85,7 @@ func TestSendSignedMarkdownWithMentions(t *testing.T) {
 		t.Fatalf("accepted %d", len(got))
 	}
 	first := got[0]
-	if first.MsgType != "markdown" || !strings.Contains(first.Title, "octo/demo #42") || !strings.Contains(first.Text, "FAIL <x> & y 30\n```") {
+	if first.MsgType != "markdown" || first.Title != "❌ octo/demo #42 failed at test · main · 修复解析器" || !strings.Contains(first.Text, "FAIL <x> & y 30\n```") {
 		t.Errorf("message: %+v", first)
 	}
 	if !strings.Contains(first.Text, "@13800001111") || strings.Join(first.AtMobiles, ",") != "13800001111" || len(first.AtUserIDs) != 0 {

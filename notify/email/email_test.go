@@ -49,7 +49,7 @@ func checkMail(t *testing.T, raw []byte) {
 	}
 	dec := new(mime.WordDecoder)
 	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
-	if subject != "[failure] octo/demo #42 (main)" {
+	if subject != "❌ octo/demo #42 failed at test · main · 修复 <b>解析器</b>" {
 		t.Errorf("Subject = %q", subject)
 	}
 	if msg.Header.Get("X-Dronebot-Delivery") != "dlv-7" || msg.Header.Get("Cc") != "pan@example.com" {

@@ -72,12 +72,12 @@ func TestCardAndPost(t *testing.T) {
 	tests := []struct {
 		format, msgType string
 		outcome         notify.Outcome
-		template        string
+		template, title string
 	}{
-		{"", "interactive", notify.OutcomeFailure, "red"},
-		{"card", "interactive", notify.OutcomeFixed, "green"},
-		{"card", "interactive", notify.OutcomeKilled, "grey"},
-		{"post", "post", notify.OutcomeStillFailing, ""},
+		{"", "interactive", notify.OutcomeFailure, "red", "octo/demo #42 failed"},
+		{"card", "interactive", notify.OutcomeFixed, "green", "octo/demo main fixed by #42"},
+		{"card", "interactive", notify.OutcomeKilled, "grey", "octo/demo #42 killed"},
+		{"post", "post", notify.OutcomeStillFailing, "", "octo/demo #42 still failing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format+string(tt.outcome), func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestCardAndPost(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := fake.Messages()[0]
-			if m.MsgType != tt.msgType || m.Template != tt.template || !strings.Contains(m.Title, "octo/demo #42") {
+			if m.MsgType != tt.msgType || m.Template != tt.template || !strings.Contains(m.Title, tt.title) {
 				t.Errorf("got %s/%s %q", m.MsgType, m.Template, m.Title)
 			}
 			if !strings.Contains(m.Body, "FAIL <x> 20") || !strings.Contains(m.Body, "test") {

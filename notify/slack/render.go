@@ -69,7 +69,7 @@ func noticeBlocks(n *notify.Notice) []slackapi.Block {
 }
 
 func alertBlocks(a *notify.Alert, p *notify.Phrases) []slackapi.Block {
-	blocks := []slackapi.Block{Header(p.OutcomeLabel(a) + p.Colon + buildName(a))}
+	blocks := []slackapi.Block{Header(p.Headline(a))}
 	blocks = append(blocks, Section(CutLines(facts(a, p), MaxSectionText)))
 	if a.Log != nil && len(a.Log.Lines)+len(a.Log.Blocks) > 0 {
 		blocks = append(blocks, Section(logExcerpt(a.Log, p, MaxSectionText)))
@@ -226,12 +226,4 @@ func burstItem(a *notify.Alert, p *notify.Phrases) string {
 		t += " <@" + a.Mentions.Slack + ">"
 	}
 	return CutRunes(t, MaxSectionText)
-}
-
-func buildName(a *notify.Alert) string {
-	s := fmt.Sprintf("%s #%d", a.Repo, a.Build)
-	if a.Branch != "" {
-		s += " (" + a.Branch + ")"
-	}
-	return s
 }

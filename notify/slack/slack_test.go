@@ -94,8 +94,11 @@ func TestAlertBlocks(t *testing.T) {
 				t.Fatalf("got %d messages via %v", len(got), got)
 			}
 			m := got[0]
-			if m.Blocks[0].Type != "header" || !strings.Contains(m.Blocks[0].Text.Text, "octo/demo #42") {
+			if m.Blocks[0].Type != "header" || !strings.HasPrefix(m.Blocks[0].Text.Text, "❌ octo/demo #42 failed at test · main") {
 				t.Errorf("first block %+v", m.Blocks[0])
+			}
+			if !strings.HasPrefix(m.Text, "❌ octo/demo #42 failed at test · main · fix &lt;parser&gt; &amp; lexer") {
+				t.Errorf("notification text %q", m.Text)
 			}
 			text := sectionTexts(m)
 			for _, want := range []string{"<@U012AB3CD>", "<https://drone.test/octo/demo/42|#42>", "fix &lt;parser&gt; &amp; lexer",

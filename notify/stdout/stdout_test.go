@@ -25,7 +25,7 @@ func TestSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"[fixed] octo/demo #43 (main)", "✅ fixed: octo/demo #43 (main) <http://127.0.0.1/x>"} {
+	for _, want := range []string{"✅ octo/demo main fixed by #43", "✅ octo/demo main fixed by #43 <http://127.0.0.1/x>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in %q", want, out)
 		}

@@ -110,7 +110,7 @@ func TestNoticeBurstAndChinese(t *testing.T) {
 			t.Errorf("the burst does not name build %d:\n%s", 100+i, all)
 		}
 	}
-	if label := notify.PhrasesFor("zh").OutcomeLabel(zh.Alerts[0]); !strings.Contains(got[2].Title, label) {
+	if label := "✅ octo/demo main 已由 #42 修复"; !strings.Contains(got[2].Title, label) {
 		t.Errorf("zh title %q lacks %q", got[2].Title, label)
 	}
 }
