@@ -212,6 +212,8 @@ type ACL struct {
 	Write  []string  `yaml:"write"`  // default nobody
 	Deploy []string  `yaml:"deploy"` // empty = the write list
 	Rules  []ACLRule `yaml:"rules"`
+	// Contact is who grants rights, named when a command is refused.
+	Contact string `yaml:"contact"`
 }
 
 // ACLRule overrides the lists for matching repositories; a nil list
