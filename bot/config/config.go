@@ -85,11 +85,12 @@ type Store struct {
 const (
 	ModePoll    = "poll"
 	ModeWebhook = "webhook"
+	ModeStream  = "stream" // Woodpecker's event stream
 )
 
 // Watch says how builds are watched.
 type Watch struct {
-	Mode           string   `yaml:"mode"` // poll | webhook
+	Mode           string   `yaml:"mode"` // poll | webhook | stream
 	Interval       Duration `yaml:"interval"`
 	SafetyPoll     Duration `yaml:"safety_poll"`
 	WebhookSecret  string   `yaml:"webhook_secret"`
