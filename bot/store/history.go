@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"github.com/dronebot/dronebot/drone"
 	"time"
 )
 
@@ -76,7 +76,7 @@ func (s *Store) History(ctx context.Context, since, until time.Time, repoGlobs [
 		if err != nil {
 			return nil, fmt.Errorf("store: history: %w", err)
 		}
-		if !matchAny(repoGlobs, b.Repo) {
+		if !drone.MatchAnyGlob(repoGlobs, b.Repo) {
 			continue
 		}
 		b.Started, b.Finished, b.Duration = fromDB(started), fromDB(finished), time.Duration(duration)
@@ -179,42 +179,4 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 		return 0, fmt.Errorf("store: prune: %w", err)
 	}
 	return n, nil
-}
-
-func matchAny(globs []string, s string) bool {
-	if len(globs) == 0 {
-		return true
-	}
-	for _, g := range globs {
-		if matchGlob(g, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchGlob matches s against pattern where "*" is any run of characters
-// and "?" any one. Iterative with one backtrack point, so it is linear-ish
-// and cannot blow up on many stars.
-func matchGlob(pattern, s string) bool {
-	p, str := []rune(pattern), []rune(s)
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(str) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	return strings.Trim(string(p[pi:]), "*") == ""
 }

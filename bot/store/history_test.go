@@ -185,30 +185,3 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("second Prune = %d, %v; want 0", n, err)
 	}
 }
-
-func TestMatchGlob(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*", "octo/demo", true},
-		{"*", "", true},
-		{"octo/*", "octo/demo", true},
-		{"octo/*", "octopus/demo", false},
-		{"*/demo", "octo/demo", true},
-		{"octo/de?o", "octo/demo", true},
-		{"octo/de?o", "octo/deo", false},
-		{"octo/demo", "octo/demo", true},
-		{"octo/demo", "octo/demo2", false},
-		{"o*o*o", "octo/demo", true},
-		{"*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
-		{"团队/*", "团队/项目", true},
-		{"", "", true},
-		{"", "x", false},
-	}
-	for _, tt := range tests {
-		if got := matchGlob(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("matchGlob(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
-	}
-}

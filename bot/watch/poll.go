@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"path"
 	"slices"
 	"sync"
 	"time"
@@ -91,7 +90,7 @@ func (p *Poller) Cycle(ctx context.Context) (CycleStats, error) {
 	updates := map[string]int64{}
 	work := newLanes(p.concurrency)
 	for _, r := range repos {
-		if !matchAny(p.globs, r.Slug) {
+		if !drone.MatchAnyGlob(p.globs, r.Slug) {
 			continue
 		}
 		st.Repos++
@@ -371,28 +370,4 @@ func (p *Poller) addPending(ctx context.Context, slug string, n int64) {
 	if err := p.state.AddPending(ctx, slug, n); err != nil {
 		p.log.Warn("poll: cannot remember unfinished build", "repo", slug, "build", n, "err", err)
 	}
-}
-
-// matchGlob reports whether a repository slug matches a glob: "*" alone
-// matches every repository; otherwise "*" stays within one path segment
-// ("octo/*" matches "octo/demo"). A malformed pattern matches nothing.
-func matchGlob(pattern, slug string) bool {
-	if pattern == "*" || pattern == "**" {
-		return true
-	}
-	ok, err := path.Match(pattern, slug)
-	return err == nil && ok
-}
-
-// matchAny reports whether slug matches one of globs; no globs match all.
-func matchAny(globs []string, slug string) bool {
-	if len(globs) == 0 {
-		return true
-	}
-	for _, g := range globs {
-		if matchGlob(g, slug) {
-			return true
-		}
-	}
-	return false
 }

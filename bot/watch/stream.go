@@ -63,7 +63,7 @@ func (w *Watcher) follow(ctx context.Context, wake chan<- struct{}) {
 // streamed processes a build the stream reported, once it has finished.
 // A failure leaves it to the next poll, which finds it unprocessed.
 func (w *Watcher) streamed(ctx context.Context, slug string, b *drone.Build) {
-	if !b.Status.Done() || !matchAny(w.opts.Repos, slug) {
+	if !b.Status.Done() || !drone.MatchAnyGlob(w.opts.Repos, slug) {
 		return
 	}
 	if seen, err := w.pipeline.Seen(ctx, slug, b.Number); err != nil || seen {

@@ -101,7 +101,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed JSON", http.StatusBadRequest)
 		return
 	}
-	if !ev.Finished() || !matchAny(h.cfg.Globs, ev.Repo) {
+	if !ev.Finished() || !drone.MatchAnyGlob(h.cfg.Globs, ev.Repo) {
 		w.WriteHeader(http.StatusOK) // not a finished build we watch
 		return
 	}
