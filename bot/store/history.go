@@ -156,7 +156,8 @@ func (s *Store) Watched(ctx context.Context, since, until time.Time) ([]Span, er
 
 // Prune deletes the history of builds finished before olderThan (the
 // store.retention horizon) and returns how many went, with the dedupe
-// records of deliveries done before it. Seen marks stay.
+// records of deliveries done before it, and gives the freed pages back to
+// the file system. Seen marks stay.
 func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -172,6 +173,9 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 		}
 		return pruneDelivered(ctx, tx, olderThan)
 	})
+	if err == nil {
+		err = s.reclaim(ctx)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: prune: %w", err)
 	}

@@ -58,6 +58,10 @@ func TestOutboxMigratesInPlace(t *testing.T) {
 	if v, err := schemaVersion(ctx, s.writer); err != nil || v != len(migrations()) {
 		t.Fatalf("after upgrade: version %d, %v; want %d", v, err, len(migrations()))
 	}
+	var vacuum int
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&vacuum); err != nil || vacuum != autoVacuumIncremental {
+		t.Fatalf("auto_vacuum after upgrade = %d, %v; want incremental", vacuum, err)
+	}
 	// Only the queued ones are left in the outbox, unchanged and due.
 	ds, err := s.Due(ctx, t0, 100)
 	if err != nil {

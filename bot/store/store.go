@@ -155,6 +155,9 @@ func (s *Store) openReadWrite(ctx context.Context, abs string, busy time.Duratio
 			return err
 		}
 	}
+	if err := s.setAutoVacuum(ctx, writer); err != nil {
+		return s.openErr(err, "")
+	}
 	if err := migrate(ctx, writer, len(migrations()), s.now, s.log); err != nil {
 		return s.openErr(err, "")
 	}
