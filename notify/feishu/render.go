@@ -79,7 +79,7 @@ func encode(m *notify.Message, format string, sig signature) ([]byte, error) {
 // cardOf is an interactive card: the subject in a header coloured by
 // outcome, the markdown rendering as its body, and a button to the build.
 func cardOf(m *notify.Message, limit int) *card {
-	md := notify.Markdown(m, limit, notify.MarkdownOptions{})
+	md := notify.Markdown(m, limit, notify.MarkdownOptions{Defuse: true})
 	// The header already shows the title line.
 	if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "## ") {
 		md = rest
