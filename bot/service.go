@@ -175,7 +175,7 @@ func (s *Service) buildIntakes() error {
 		s.slack, err = slackapp.New(slackapp.Config{SigningSecret: sc.SigningSecret, BotToken: sc.BotToken,
 			AppToken: sc.AppToken, AllowedTeams: sc.AllowedTeams, APIURL: sc.APIURL, DroneURL: droneUIURL(s.cfg), Lang: s.cfg.Lang},
 			s.registry, s.drone, s.deps.HTTPClient, s.log.With("part", "slack"),
-			slackapp.WithNow(s.deps.Now), slackapp.WithObserver(s.observeIntake))
+			slackapp.WithNow(s.deps.Now), slackapp.WithObserver(s.observeIntake), slackapp.WithKeys(s.store))
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func (s *Service) buildIntakes() error {
 		s.wecom, err = wecomapp.New(wecomapp.Config{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, CorpID: wc.CorpID,
 			AgentID: wc.AgentID, Secret: wc.Secret, APIURL: wc.APIURL, Drone: s.drone, DroneURL: droneUIURL(s.cfg), Lang: s.cfg.Lang},
 			s.registry, s.deps.HTTPClient, s.log.With("part", "wecom"),
-			wecomapp.WithNow(s.deps.Now), wecomapp.WithObserver(s.observeIntake))
+			wecomapp.WithNow(s.deps.Now), wecomapp.WithObserver(s.observeIntake), wecomapp.WithKeys(s.store))
 	}
 	return err
 }

@@ -8,14 +8,14 @@ import (
 // syntax is how one output format spells the few things the renderings use.
 // Every text piece passes through esc before it is decorated.
 type syntax struct {
-	esc     func(string) string
+	esc func(string) string
 	// blockEsc is for log lines in the block; nil means esc.
 	blockEsc func(string) string
-	heading func(string) string
-	bold    func(string) string
-	link    func(text, url string) string
-	code    func(string) string // inline
-	line    func(string) string // wraps each finished line
+	heading  func(string) string
+	bold     func(string) string
+	link     func(text, url string) string
+	code     func(string) string // inline
+	line     func(string) string // wraps each finished line
 	// blockOpen/blockClose surround the log tail; blockLine prefixes each of
 	// its lines. fenced says the block is a markdown code fence that must
 	// stay closed when the text is cut.

@@ -1,19 +1,30 @@
 package intake
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
-// Seen remembers delivery keys (WeCom MsgIds, Slack envelope ids) for a
-// while, in memory, so that a platform's redelivery of one request runs its
-// command once. It is bounded: past size keys the oldest is forgotten
-// first. After a restart it is empty; a redelivery arriving across a
-// restart could then run twice, which the platforms' replay windows keep
-// to a few seconds' worth.
+// Keys keeps delivery keys across restarts (the store).
+type Keys interface {
+	// RememberRequest records key until at+ttl and reports whether it was
+	// there already.
+	RememberRequest(ctx context.Context, key string, at time.Time, ttl time.Duration) (bool, error)
+}
+
+// Seen remembers delivery keys (signed Slack requests, Socket Mode envelope
+// ids, WeCom MsgIds) for a while, so that a replay or a platform's
+// redelivery of one request runs its command once. In memory it is
+// bounded: past size keys the oldest is forgotten first. With Persist the
+// keys are kept in the store as well, so a restart forgets none.
 type Seen struct {
 	size int
 	ttl  time.Duration
+
+	keys   Keys
+	prefix string      // keeps one intake's keys apart from another's in the store
+	onErr  func(error) // the store could not be asked: the request is run
 
 	mu    sync.Mutex
 	at    map[string]time.Time
@@ -25,8 +36,39 @@ func NewSeen(size int, ttl time.Duration) *Seen {
 	return &Seen{size: size, ttl: ttl, at: make(map[string]time.Time, size)}
 }
 
+// Persist keeps the keys in k too, under prefix. onErr is told when k
+// fails; the request is then taken as new (run rather than lost).
+func (s *Seen) Persist(k Keys, prefix string, onErr func(error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys, s.prefix, s.onErr = k, prefix, onErr
+}
+
 // Before records key and reports whether it was already there.
 func (s *Seen) Before(key string, now time.Time) bool {
+	if s.inMemory(key, now) {
+		return true
+	}
+	s.mu.Lock()
+	keys, prefix, onErr := s.keys, s.prefix, s.onErr
+	s.mu.Unlock()
+	if keys == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	seen, err := keys.RememberRequest(ctx, prefix+key, now, s.ttl)
+	if err != nil {
+		if onErr != nil {
+			onErr(err)
+		}
+		return false
+	}
+	return seen
+}
+
+// inMemory records key in memory and reports whether it was there.
+func (s *Seen) inMemory(key string, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Forget expired keys from the front; they are the oldest.

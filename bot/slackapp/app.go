@@ -68,6 +68,11 @@ func WithObserver(fn func(route, result string)) Option {
 	return func(a *App) { a.observe = fn }
 }
 
+// WithKeys keeps the requests already run (signed requests, Socket Mode
+// envelope ids) in k as well as in memory, so a replay or redelivery
+// arriving after a restart does not run again.
+func WithKeys(k intake.Keys) Option { return func(a *App) { a.keys = k } }
+
 // App serves Slack's requests.
 type App struct {
 	cfg     Config
@@ -82,6 +87,13 @@ type App struct {
 	// envelopes are the Socket Mode envelope ids already handled: Slack
 	// redelivers an envelope it thinks was not acknowledged.
 	envelopes *intake.Seen
+	// requests are the signed HTTP requests already run, by the hash of
+	// their body: Slack signs a body with its timestamp, so a replay within
+	// the signature window, or Slack's own retry (X-Slack-Retry-Num), is
+	// the same bytes. Two real requests never are: each has its own
+	// trigger_id and response_url.
+	requests *intake.Seen
+	keys     intake.Keys
 }
 
 // New checks cfg and returns an App. hc is used for every outgoing request
@@ -126,6 +138,14 @@ func New(cfg Config, reg *commands.Registry, dc drone.Client, hc *http.Client, l
 		a.api = a.webAPI(cfg.BotToken)
 	}
 	a.envelopes = intake.NewSeen(10000, 10*time.Minute)
+	a.requests = intake.NewSeen(10000, 2*signatureWindow)
+	if a.keys != nil {
+		storeErr := func(err error) {
+			a.log.Error("cannot remember a request in the store; a replay of it may run again", "err", err)
+		}
+		a.envelopes.Persist(a.keys, "slack:envelope:", storeErr)
+		a.requests.Persist(a.keys, "slack:request:", storeErr)
+	}
 	a.jobs = intake.NewRunner(intake.Config{Name: "slack", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: a.log,
 		Observe: a.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return a, nil

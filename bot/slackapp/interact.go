@@ -23,6 +23,10 @@ func (a *App) handleInteraction(w http.ResponseWriter, r *http.Request) string {
 	if rej != nil {
 		return a.reject(w, "interactions", rej)
 	}
+	if a.replayed(r, body) {
+		w.WriteHeader(http.StatusOK)
+		return "duplicate"
+	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil || form.Get("payload") == "" {
 		return a.reject(w, "interactions", &rejection{http.StatusBadRequest, "malformed", errors.New("no payload field")})

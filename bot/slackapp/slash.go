@@ -22,6 +22,10 @@ func (a *App) handleCommand(w http.ResponseWriter, r *http.Request) string {
 	if rej != nil {
 		return a.reject(w, "commands", rej)
 	}
+	if a.replayed(r, body) {
+		w.WriteHeader(http.StatusOK) // acknowledged, nothing shown, nothing run
+		return "duplicate"
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	cmd, err := slackapi.SlashCommandParse(r)
 	if err != nil {

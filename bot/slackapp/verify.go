@@ -1,6 +1,8 @@
 package slackapp
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/dronebot/dronebot/bot/intake"
@@ -41,6 +43,18 @@ func (a *App) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, *rejec
 		return nil, err
 	}
 	return body, nil
+}
+
+// replayed reports whether a signed request was run before (a replay, or
+// Slack's retry), and logs it.
+func (a *App) replayed(r *http.Request, body []byte) bool {
+	sum := sha256.Sum256(body)
+	if !a.requests.Before(hex.EncodeToString(sum[:16]), a.now()) {
+		return false
+	}
+	a.log.Info("slack request already run; not running it again", "path", r.URL.Path,
+		"retry", r.Header.Get("X-Slack-Retry-Num"), "reason", r.Header.Get("X-Slack-Retry-Reason"))
+	return true
 }
 
 func (a *App) verify(h http.Header, body []byte) *rejection {

@@ -116,6 +116,13 @@ CREATE TABLE watch_spans (
 	end_at   INTEGER NOT NULL
 );
 `},
+		{"chat requests already run", `
+CREATE TABLE seen_requests (
+	key   TEXT    PRIMARY KEY,
+	until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX seen_requests_by_until ON seen_requests (until);
+`},
 	}
 }
 

@@ -2,18 +2,21 @@ package wecomapp
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"github.com/dronebot/dronebot/bot/intake"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dronebot/dronebot/bot/store"
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/dronetest"
 	"github.com/dronebot/dronebot/notify/wecom"
@@ -134,6 +137,31 @@ func TestReplayedMsgIDRunsOnce(t *testing.T) {
 	}
 	if got := h.observed(); !slices.Contains(got, "callback:duplicate") {
 		t.Errorf("observer = %v, want a duplicate", got)
+	}
+}
+
+func TestReplayedMsgIDRunsOnceAcrossARestart(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	first := newHarness(t, WithKeys(st))
+	inner := first.textMessage(writer, "/status octo/demo")
+	first.send(t, writer, "/help") // unrelated traffic
+	if status, _ := first.post(t, first.seal(t, inner)); status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	first.wait(t)
+
+	// The bot restarts; WeCom retries the same MsgId.
+	again := newHarness(t, WithKeys(st))
+	if status, _ := again.post(t, again.seal(t, inner)); status != http.StatusOK {
+		t.Fatalf("retry after the restart: status %d", status)
+	}
+	again.wait(t)
+	if runs, msgs := again.runs.Load(), len(again.app.Messages()); runs != 0 || msgs != 0 {
+		t.Errorf("after a restart the retried MsgId ran %d times and sent %d replies, want none", runs, msgs)
 	}
 }
 

@@ -64,6 +64,10 @@ func WithObserver(fn func(route, result string)) Option {
 	return func(h *Handler) { h.observe = fn }
 }
 
+// WithKeys keeps the MsgIds already run in k as well as in memory, so a
+// retry arriving after a restart does not run again.
+func WithKeys(k intake.Keys) Option { return func(h *Handler) { h.keys = k } }
+
 // WithNow sets the clock used for the replay window and the MsgId memory.
 func WithNow(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
 
@@ -81,6 +85,7 @@ type Handler struct {
 	now     func() time.Time
 	observe func(route, result string)
 	seen    *intake.Seen
+	keys    intake.Keys
 	jobs    *intake.Runner // commands and followed builds in the background
 }
 
@@ -116,6 +121,11 @@ func New(cfg Config, reg *commands.Registry, hc *http.Client, log *slog.Logger, 
 		}
 	}
 	h.seen = intake.NewSeen(dedupSize, dedupTTL)
+	if h.keys != nil {
+		h.seen.Persist(h.keys, "wecom:", func(err error) {
+			h.log.Error("cannot remember a message in the store; a retry of it may run again", "err", err)
+		})
+	}
 	h.jobs = intake.NewRunner(intake.Config{Name: "wecom", MaxRunning: maxRunning, ReplyTimeout: cfg.ReplyTimeout, Log: h.log,
 		Observe: h.observe, FollowEvery: cfg.FollowEvery, DroneURL: cfg.DroneURL, Lang: cfg.Lang})
 	return h, nil

@@ -74,7 +74,7 @@ type harness struct {
 	results []string // route:result from the observer
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, opts ...Option) *harness {
 	t.Helper()
 	h := &harness{logs: &syncBuffer{}}
 	h.drone = dronetest.New(drone.DialectV1)
@@ -99,11 +99,11 @@ func newHarness(t *testing.T) *harness {
 	cfg := Config{Token: testToken, EncodingAESKey: testAESKey, CorpID: testCorp, AgentID: testAgent,
 		Secret: testSecret, APIURL: h.app.URL(), Drone: dc, DroneURL: "https://drone.example.com",
 		FollowEvery: 20 * time.Millisecond}
-	h.handler, err = New(cfg, reg, &http.Client{Timeout: 10 * time.Second}, log, WithObserver(func(route, result string) {
+	h.handler, err = New(cfg, reg, &http.Client{Timeout: 10 * time.Second}, log, append([]Option{WithObserver(func(route, result string) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.results = append(h.results, route+":"+result)
-	}))
+	})}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

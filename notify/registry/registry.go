@@ -8,6 +8,7 @@ import (
 
 	"github.com/dronebot/dronebot/notify"
 	"github.com/dronebot/dronebot/notify/dingtalk"
+	"github.com/dronebot/dronebot/notify/discord"
 	"github.com/dronebot/dronebot/notify/email"
 	"github.com/dronebot/dronebot/notify/feishu"
 	"github.com/dronebot/dronebot/notify/slack"
@@ -29,6 +30,7 @@ func types() []Type {
 		Of("email", email.New),
 		Of("stdout", stdout.New),
 		Of("teams", teams.New),
+		Of("discord", discord.New),
 	}
 }
 
