@@ -30,6 +30,7 @@ const (
 
 // DroneLister is what a backfill reads from Drone (drone.Client has it).
 type DroneLister interface {
+	Dialect(ctx context.Context) (drone.Dialect, error)
 	Repos(ctx context.Context, latest bool) ([]*drone.Repo, error)
 	Builds(ctx context.Context, slug string, opts drone.ListOptions) ([]*drone.Build, error)
 	Build(ctx context.Context, slug string, number int64) (*drone.Build, error)

@@ -99,7 +99,7 @@ func (c *backfillCase) scheduler(bf *Backfill) *Scheduler {
 func (c *backfillCase) listRequests() []string {
 	var out []string
 	for _, r := range c.fake.Requests() {
-		if strings.HasSuffix(r.Path, "/builds") {
+		if strings.HasSuffix(r.Path, "/builds") || strings.HasSuffix(r.Path, "/pipelines") {
 			out = append(out, r.Path+"?"+r.RawQuery)
 		}
 	}
@@ -107,8 +107,8 @@ func (c *backfillCase) listRequests() []string {
 }
 
 // TestBackfillFillsTheGaps: the digest of a day the watcher saw only in
-// part is the digest of the whole history, on both dialects, read across
-// several pages of Drone's build lists.
+// part is the digest of the whole history, on every dialect, read across
+// several pages of the server's build lists.
 func TestBackfillFillsTheGaps(t *testing.T) {
 	for _, tc := range []struct {
 		dialect drone.Dialect
@@ -116,6 +116,8 @@ func TestBackfillFillsTheGaps(t *testing.T) {
 	}{
 		{drone.DialectV1, []string{"page=1&per_page=100", "page=2&per_page=100", "page=3&per_page=100"}},
 		{drone.DialectV08, []string{"", "page=2", "page=3", "page=4", "page=5", "page=6"}},
+		{drone.DialectWoodpecker, []string{"perPage=50", "page=2&perPage=50", "page=3&perPage=50", "page=4&perPage=50",
+			"page=5&perPage=50", "page=6&perPage=50"}},
 	} {
 		t.Run(string(tc.dialect), func(t *testing.T) {
 			// 260 builds: 20 finish before the window, 120 in the previous
@@ -127,7 +129,7 @@ func TestBackfillFillsTheGaps(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := Compute(Input{Spec: c.spec, Since: c.since, Until: c.until, Builds: c.all,
-				WatchGlobs: []string{"octo/*"}, DroneURL: "https://drone.example.com"})
+				WatchGlobs: []string{"octo/*"}, DroneURL: "https://drone.example.com", Dialect: tc.dialect})
 			// Builds 141..260 finish in the day; the store has those that
 			// finished in [6h, 18h): 171..230.
 			want.Sources = Sources{FromDrone: 120 - 60}
@@ -158,10 +160,11 @@ func TestBackfillFillsTheGaps(t *testing.T) {
 			}
 			var query []string
 			for _, r := range c.listRequests() {
-				if !strings.HasPrefix(r, "/api/repos/octo/api/builds?") {
+				path, q, _ := strings.Cut(r, "?")
+				if path != "/api/repos/octo/api/builds" && path != "/api/repos/1/pipelines" { // Woodpecker: by repository id
 					t.Fatalf("listed %s", r)
 				}
-				query = append(query, strings.TrimPrefix(r, "/api/repos/octo/api/builds?"))
+				query = append(query, q)
 			}
 			if !slices.Equal(query, tc.pages) {
 				t.Errorf("list requests %q, want %q", query, tc.pages)
@@ -178,18 +181,22 @@ func TestBackfillFillsTheGaps(t *testing.T) {
 // TestBackfillFreshInstall: with no history at all, the first digest is
 // complete from Drone alone.
 func TestBackfillFreshInstall(t *testing.T) {
-	for _, dialect := range []drone.Dialect{drone.DialectV1, drone.DialectV08} {
+	for _, dialect := range []drone.Dialect{drone.DialectV1, drone.DialectV08, drone.DialectWoodpecker} {
 		t.Run(string(dialect), func(t *testing.T) {
 			c := newBackfillCase(t, dialect, 260)
-			c.store.builds = nil
+			// Only the first sighting was recorded, from the repository
+			// list: no step, no title. Drone's record fills them in.
+			seen := c.all[146]
+			seen.FailedStep, seen.Title = "", ""
+			c.store.builds = []store.BuildRecord{seen}
 			s := c.scheduler(&Backfill{Drone: c.client, Coverage: coverage{}})
 			got, err := s.Build(t.Context(), c.spec, c.since, c.until)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := Compute(Input{Spec: c.spec, Since: c.since, Until: c.until, Builds: c.all,
-				WatchGlobs: []string{"octo/*"}, DroneURL: "https://drone.example.com"})
-			want.Sources = Sources{FromDrone: 120}
+				WatchGlobs: []string{"octo/*"}, DroneURL: "https://drone.example.com", Dialect: dialect})
+			want.Sources = Sources{FromDrone: 119}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("backfilled report\n got %s\nwant %s", dump(got), dump(want))
 			}

@@ -13,8 +13,10 @@ package digest
 
 import (
 	"context"
-	"github.com/dronebot/dronebot/bot/store"
 	"time"
+
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/drone"
 )
 
 // Spec is one configured digest.
@@ -87,6 +89,8 @@ type Report struct {
 	// missing.
 	Unwatched []string
 	Sources   Sources
+
+	dialect drone.Dialect // the shape of the links
 }
 
 // Sources say where the report's builds came from.

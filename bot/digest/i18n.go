@@ -243,10 +243,13 @@ func formatRate(c Counts, p *phrases) string {
 	return fmt.Sprintf("%.1f%%", pct)
 }
 
-// formatDuration rounds to the second and leaves out zero units: "4m",
-// "1m30s", "1h5m"; none is a dash.
+// formatDuration rounds to the second (from an hour on, to the minute)
+// and leaves out zero units: "4m", "1m30s", "1h5m"; none is a dash.
 func formatDuration(d time.Duration, p *phrases) string {
 	d = d.Round(time.Second)
+	if d >= time.Hour {
+		d = d.Round(time.Minute)
+	}
 	if d <= 0 {
 		return p.noRate
 	}

@@ -223,7 +223,7 @@ func TestRenderMarkdown(t *testing.T) {
 
 func TestFormatDuration(t *testing.T) {
 	p := english()
-	cases := map[string]string{"0s": "–", "400ms": "–", "2m": "2m", "90s": "1m30s", "3725s": "1h2m5s", "2h0m1s": "2h1s", "59.6s": "1m"}
+	cases := map[string]string{"0s": "–", "400ms": "–", "2m": "2m", "90s": "1m30s", "3725s": "1h2m", "3755s": "1h3m", "2h0m1s": "2h", "59.6s": "1m", "59m59.6s": "1h"}
 	for in, want := range cases {
 		d, err := time.ParseDuration(in)
 		if err != nil {

@@ -3,7 +3,6 @@ package digest
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,8 +31,9 @@ type Input struct {
 	Lines  []store.Line // every known line as it is now
 	// WatchGlobs are the repositories the watcher records (nil: all).
 	WatchGlobs []string
-	DroneURL   string  // for links; "" makes none
-	Sources    Sources // what Backfill found
+	DroneURL   string        // for links; "" makes none
+	Dialect    drone.Dialect // the server's, for the shape of its links; "" is Drone's
+	Sources    Sources       // what Backfill found
 	// Filled are the digest's globs Drone's lists filled in for the
 	// watcher, so they are not reported as unwatched.
 	Filled []string
@@ -68,16 +68,20 @@ func Compute(in Input) *Report {
 	since, until := in.Since, in.Until
 	prevSince := since.Add(-until.Sub(since))
 	r := &Report{Name: spec.Name, Since: since, Until: until, Location: loc,
-		DroneURL: strings.TrimRight(in.DroneURL, "/"), Sources: in.Sources}
+		DroneURL: strings.TrimRight(in.DroneURL, "/"), Sources: in.Sources, dialect: in.Dialect}
 
 	byRepo := map[string][]store.BuildRecord{} // the period and the one before
-	seen := map[string]bool{}
+	at := map[string]int{}                     // build -> its index in byRepo[repo]
 	for _, b := range in.Builds {
-		key := buildKey(b)
-		if seen[key] || b.Finished.Before(prevSince) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
+		if b.Finished.Before(prevSince) || !b.Finished.Before(until) || !drone.MatchAnyGlob(globs, b.Repo) {
 			continue
 		}
-		seen[key] = true
+		key := buildKey(b)
+		if i, dup := at[key]; dup {
+			fillIn(&byRepo[b.Repo][i], b)
+			continue
+		}
+		at[key] = len(byRepo[b.Repo])
 		byRepo[b.Repo] = append(byRepo[b.Repo], b)
 	}
 	red := map[string][]store.Line{}
@@ -142,6 +146,20 @@ func Compute(in Input) *Report {
 	return r
 }
 
+// fillIn completes a build recorded twice (by the watcher and from
+// Drone's lists): the first record wins, the second fills what it lacks.
+func fillIn(b *store.BuildRecord, other store.BuildRecord) {
+	if b.FailedStep == "" && failed(b.Status) && other.Status == b.Status {
+		b.FailedStep = other.FailedStep
+	}
+	if b.Title == "" {
+		b.Title = other.Title
+	}
+	if buildDuration(*b) == 0 && buildDuration(other) > 0 {
+		b.Started, b.Duration = other.Started, buildDuration(other)
+	}
+}
+
 func byFinish(a, b store.BuildRecord) int {
 	return cmp.Or(a.Finished.Compare(b.Finished), cmp.Compare(a.Number, b.Number))
 }
@@ -173,10 +191,14 @@ func (c *Counts) add(status string) {
 
 func failed(status string) bool { return status == "failure" || status == "error" }
 
-// repoLink is the repository's page in Drone, buildLink a build's.
+// repoLink is the repository's page in the web UI, buildLink a build's
+// (Woodpecker redirects /repos/{owner}/{name} to its own addresses).
 func (r *Report) repoLink(repo string) string {
-	if r.DroneURL == "" {
+	switch {
+	case r.DroneURL == "":
 		return ""
+	case r.dialect == drone.DialectWoodpecker:
+		return r.DroneURL + "/repos/" + repo
 	}
 	return r.DroneURL + "/" + repo
 }
@@ -185,7 +207,7 @@ func (r *Report) buildLink(repo string, number int64) string {
 	if r.DroneURL == "" {
 		return ""
 	}
-	return r.DroneURL + "/" + repo + "/" + strconv.FormatInt(number, 10)
+	return drone.BuildURL(r.dialect, r.DroneURL, repo, number)
 }
 
 func (r *Report) ref(b store.BuildRecord) BuildRef {

@@ -2,10 +2,12 @@ package digest
 
 import (
 	"fmt"
-	"github.com/dronebot/dronebot/bot/store"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/dronebot/dronebot/bot/store"
+	"github.com/dronebot/dronebot/drone"
 )
 
 // TestComputeScenario checks every number of the scripted scenario. The
@@ -227,6 +229,22 @@ func TestComputeEdges(t *testing.T) {
 		broke, fixed := breakParts(br[0], time.UTC, english())
 		if broke != "red since #1 at 2024-05-06 09:30 or before" || fixed != "fixed by #4" {
 			t.Fatalf("%q, %q", broke, fixed)
+		}
+	})
+	t.Run("links follow the server", func(t *testing.T) {
+		b := []store.BuildRecord{{Repo: "a/b", Number: 7, Status: "failure", Finished: since.Add(time.Minute)}}
+		for _, c := range []struct {
+			dialect    drone.Dialect
+			repo, link string
+		}{
+			{"", "https://ci.example.com/a/b", "https://ci.example.com/a/b/7"},
+			{drone.DialectV08, "https://ci.example.com/a/b", "https://ci.example.com/a/b/7"},
+			{drone.DialectWoodpecker, "https://ci.example.com/repos/a/b", "https://ci.example.com/repos/a/b/pipeline/7"},
+		} {
+			r := Compute(Input{Spec: utc, Since: since, Until: until, Builds: b, DroneURL: "https://ci.example.com/", Dialect: c.dialect})
+			if rs := r.Repos[0]; rs.Link != c.repo || rs.Failures[0].Link != c.link {
+				t.Errorf("%s: links %q, %q", c.dialect, rs.Link, rs.Failures[0].Link)
+			}
 		}
 	})
 	t.Run("unwatched globs", func(t *testing.T) {

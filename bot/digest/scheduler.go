@@ -213,6 +213,9 @@ func (s *Scheduler) Build(ctx context.Context, spec Spec, since, until time.Time
 	in := Input{Spec: spec, Since: since, Until: until, Builds: builds, Lines: lines,
 		WatchGlobs: s.WatchRepos, DroneURL: s.DroneURL}
 	if s.Backfill != nil && s.Backfill.Drone != nil {
+		if d, err := s.Backfill.Drone.Dialect(ctx); err == nil {
+			in.Dialect = d
+		}
 		f := s.Backfill.run(ctx, spec, from, until, s.WatchRepos)
 		have := map[string]bool{}
 		for _, b := range builds {

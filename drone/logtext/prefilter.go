@@ -7,12 +7,14 @@ import (
 )
 
 // prefilter finds which patterns' needles a line holds in one pass over
-// every other byte of it. Each needle is anchored at its two consecutive
-// byte pairs least common in logs (as log text goes: around the "rr" of
-// "error"); one of the two starts at a position the pass looks at. A bit
+// its bytes. Each needle is anchored at the byte pair least common in logs
+// (as log text goes: the "rr" of "error", "FA" of "FAIL"); scanStride
+// above 1 would look at fewer positions with as many anchors a needle,
+// which the verification of the extra false hits costs back. A bit
 // per pair says whether some needle is anchored there, and only at such
 // pairs are needles compared. Ordinary lines hit no anchor at all.
 type prefilter struct {
+	stride  int                  // scan looks at every stride-th byte pair
 	anchors [1 << 16 / 64]uint64 // bit (b0<<8 | b1): some needle is anchored at b0 b1
 	bucket  [1 << 16]uint8       // pair → 1 + index into buckets
 	buckets [][]needle
@@ -24,9 +26,10 @@ type needle struct {
 	patterns uint64 // bit i: flatPatterns[i]
 }
 
-// stride is how far apart the positions are that scan looks at; a needle
-// has that many anchor pairs, so it is at least stride+1 bytes long.
-const stride = 2
+// scanStride is how far apart the positions are that scan looks at; a
+// needle has that many anchor pairs, so it is at least scanStride+1 bytes
+// long.
+const scanStride = 1
 
 // flatPattern is a pattern with its ecosystem's name; a prefilter mask
 // indexes flatPatterns.
@@ -35,17 +38,17 @@ type flatPattern struct {
 	ecosystem string
 }
 
-func newPrefilter(flat []flatPattern) *prefilter {
+func newPrefilter(flat []flatPattern, stride int) *prefilter {
 	if len(flat) > 64 {
 		panic(fmt.Sprintf("logtext: %d patterns, the prefilter holds 64", len(flat)))
 	}
-	p := &prefilter{}
+	p := &prefilter{stride: stride}
 	for i, fp := range flat {
 		for _, n := range fp.needles {
 			if len(n) < stride+1 {
 				panic("logtext: needle " + n + " is too short for the prefilter")
 			}
-			first := rarestPairs(n)
+			first := rarestPairs(n, stride)
 			for at := first; at < first+stride; at++ {
 				p.anchor(n, at, i)
 			}
@@ -77,7 +80,7 @@ func (p *prefilter) anchor(n string, at, i int) {
 
 // rarestPairs is where in n the stride consecutive byte pairs least common
 // in logs start.
-func rarestPairs(n string) int {
+func rarestPairs(n string, stride int) int {
 	// The window whose commonest pair is least common; then the smallest sum.
 	best, bestWorst, bestSum := 0, -1, 0
 	for i := 0; i+stride < len(n); i++ {
@@ -107,7 +110,7 @@ func commonness(b byte) int {
 		return 40
 	case b >= 'a' && b <= 'z':
 		return 26 - strings.IndexByte(letters, b)
-	case b == '-':
+	case b == '-' || b == '=':
 		return 14
 	case b >= 'A' && b <= 'Z':
 		return 12
@@ -126,6 +129,8 @@ func pairCost(a, b byte) int {
 	switch {
 	case a == b && a >= 'a' && a <= 'z':
 		c /= 4 // doubled letters are rare: "rr" of error, "nn" of cannot
+	case a == b && strings.IndexByte("=-_*.#~", a) >= 0:
+		c *= 16 // rules and separators: ===, ----, ____
 	case a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && strings.Contains(commonBigrams, string([]byte{a, b})):
 		c *= 8
 	case a == ' ' || b == ' ':
@@ -136,10 +141,28 @@ func pairCost(a, b byte) int {
 
 // scan returns the patterns whose needles line holds.
 func (p *prefilter) scan(line []byte) (mask uint64) {
+	if len(line) < 2 {
+		return 0
+	}
+	if p.stride > 1 {
+		return p.scanStrided(line)
+	}
 	anchors := &p.anchors
-	for i := 1; i < len(line); i += stride {
-		pair := uint16(line[i-1])<<8 | uint16(line[i])
+	prev := uint16(line[0])
+	for i, c := range line[1:] {
+		pair := prev<<8 | uint16(c)
+		prev = uint16(c)
 		if anchors[pair>>6]&(1<<(pair&63)) != 0 {
+			mask |= p.verify(line, i, pair)
+		}
+	}
+	return mask
+}
+
+func (p *prefilter) scanStrided(line []byte) (mask uint64) {
+	for i := 1; i < len(line); i += p.stride {
+		pair := uint16(line[i-1])<<8 | uint16(line[i])
+		if p.anchors[pair>>6]&(1<<(pair&63)) != 0 {
 			mask |= p.verify(line, i-1, pair)
 		}
 	}
@@ -158,7 +181,7 @@ func (p *prefilter) verify(line []byte, i int, pair uint16) (mask uint64) {
 
 var (
 	flatPatterns = flatten(ecosystems)
-	needleFilter = newPrefilter(flatPatterns)
+	needleFilter = newPrefilter(flatPatterns, scanStride)
 )
 
 func flatten(es []ecosystem) []flatPattern {

@@ -57,7 +57,7 @@ var ecosystems = []ecosystem{
 		{name: "assertion", needles: []string{"E   "}, re: re(`^E\s{3}`), before: 3, back: re(`^>\s`), after: 2, until: re(`^(_{3,}|={3,})`)},
 		{name: "location", needles: []string{".py:", ".py\x1b"}, re: re(`^\S+\.py:\d+: (\w+(Error|Exception|Failed|Exit)\b|$)`)},
 		{name: "summary", needles: []string{"FAILED", "ERROR"}, re: re(`^(FAILED|ERROR) \S+(::\S+)?`), after: 1, until: re(`^(=|FAILED |ERROR )`)},
-		{name: "result", needles: []string{"===="}, re: re(`^=+ .*\b\d+ (failed|errors?)\b.* in [0-9.]+s`)},
+		{name: "result", needles: []string{"s ==", "m ===="}, re: re(`^=+ .*\b\d+ (failed|errors?)\b.* in [0-9.]+s`)},
 	}},
 	{"python", []pattern{
 		{name: "traceback", needles: []string{"Traceback (most recent call last)"}, re: re(`^\s*Traceback \(most recent call last\):`)},
@@ -88,7 +88,7 @@ var ecosystems = []ecosystem{
 			after: 16, until: re(`^\s*$|^[^\s\d]`)},
 		{name: "panicked", needles: []string{"panicked at"}, re: re(`panicked at `), after: 6, until: blankLine},
 		{name: "test failed", needles: []string{"... FAILED"}, re: re(`^test \S+ \.\.\. FAILED$`)},
-		{name: "test stdout", needles: []string{"---- "}, re: re(`^---- \S+ stdout ----$`)},
+		{name: "test stdout", needles: []string{" stdout ----"}, re: re(`^---- \S+ stdout ----$`)},
 		{name: "test result", needles: []string{"test result: FAILED"}, re: re(`^test result: FAILED\.`), before: 3, back: re(`^failures:$`)},
 		{name: "fmt diff", needles: []string{"Diff in "}, re: re(`^Diff in \S+:\d+:$`), after: 12, until: re(`^Diff in `)},
 	}},
