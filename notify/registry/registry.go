@@ -11,6 +11,7 @@ import (
 	"github.com/dronebot/dronebot/notify/discord"
 	"github.com/dronebot/dronebot/notify/email"
 	"github.com/dronebot/dronebot/notify/feishu"
+	"github.com/dronebot/dronebot/notify/mattermost"
 	"github.com/dronebot/dronebot/notify/slack"
 	"github.com/dronebot/dronebot/notify/stdout"
 	"github.com/dronebot/dronebot/notify/teams"
@@ -31,6 +32,7 @@ func types() []Type {
 		Of("stdout", stdout.New),
 		Of("teams", teams.New),
 		Of("discord", discord.New),
+		Of("mattermost", mattermost.New),
 	}
 }
 

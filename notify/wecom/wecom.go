@@ -10,9 +10,6 @@ package wecom
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -45,25 +42,22 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is a WeCom group robot.
 type Sink struct {
-	name string
-	url  string
-	hc   *http.Client
-	log  *slog.Logger
-	now  func() time.Time
+	hook notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("wecom", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("wecom", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
-	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{hook: hook}, nil
 }
 
 // Name is the configured name.
-func (s *Sink) Name() string { return s.name }
+func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the robot's rate limit, for the delivery stage to honour.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -73,14 +67,14 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	err := s.post(ctx, payloadOf(m, MaxMarkdownBytes))
 	if errors.Is(err, errTooLong) {
 		// Our byte count and WeCom's disagreed; one smaller try.
-		s.log.WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.name)
+		s.hook.Log().WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.hook.Name())
 		err = s.post(ctx, payloadOf(m, smallerLimit))
 		if errors.Is(err, errTooLong) {
 			err = notify.Permanent(err)
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("wecom sink %q: %w", s.name, err)
+		return s.hook.Err(err)
 	}
 	return nil
 }
