@@ -46,7 +46,7 @@ func (c *Config) Secrets() []notify.Secret {
 
 // Sink is a DingTalk custom robot.
 type Sink struct {
-	hook   notify.Hook
+	notify.Hook
 	secret string
 }
 
@@ -58,11 +58,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{hook: hook, secret: cfg.Secret}, nil
+	return &Sink{Hook: hook, secret: cfg.Secret}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the robot's rate limit: 20 a minute, and DingTalk throttles a
 // robot for 10 minutes once it is exceeded.
@@ -81,18 +78,18 @@ func Sign(secret string, timestampMillis int64) string {
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := encode(m)
 	if err != nil {
-		return notify.Permanent(s.hook.Err(err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
 	target, err := s.signedURL()
 	if err != nil {
-		return notify.Permanent(s.hook.Err(err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hook.Client(), target, nil, body)
+	resp, err := notify.PostJSON(ctx, s.Hook.Client(), target, nil, body)
 	if err != nil {
-		return s.hook.Err(err)
+		return s.Hook.Err(err)
 	}
-	if err := check(resp, s.hook.Now()); err != nil {
-		return s.hook.Err(err)
+	if err := check(resp, s.Hook.Now()); err != nil {
+		return s.Hook.Err(err)
 	}
 	return nil
 }
@@ -100,13 +97,13 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 // signedURL is the URL with timestamp and sign added when a secret is set.
 func (s *Sink) signedURL() (string, error) {
 	if s.secret == "" {
-		return s.hook.URL(), nil
+		return s.Hook.URL(), nil
 	}
-	u, err := url.Parse(s.hook.URL())
+	u, err := url.Parse(s.Hook.URL())
 	if err != nil {
-		return "", fmt.Errorf("url %s: %w", notify.RedactURL(s.hook.URL()), err)
+		return "", fmt.Errorf("url %s: %w", notify.RedactURL(s.Hook.URL()), err)
 	}
-	ts := s.hook.Now().UnixMilli()
+	ts := s.Hook.Now().UnixMilli()
 	q := u.Query()
 	q.Set("timestamp", strconv.FormatInt(ts, 10))
 	q.Set("sign", Sign(s.secret, ts))

@@ -51,7 +51,7 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Discord webhook.
 type Sink struct {
-	hook notify.Hook // its URL says wait=true
+	notify.Hook // its URL says wait=true
 }
 
 var _ notify.Sink = (*Sink)(nil)
@@ -62,7 +62,7 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{hook: hook}, nil
+	return &Sink{Hook: hook}, nil
 }
 
 // waitURL is raw with wait=true, so that Discord answers once the message
@@ -78,9 +78,6 @@ func waitURL(raw string) string {
 	return u.String()
 }
 
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
-
 // Limits are the webhook's and its channel's rates.
 func (s *Sink) Limits() []notify.Window { return limits }
 
@@ -88,9 +85,9 @@ func (s *Sink) Limits() []notify.Window { return limits }
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(s.hook.Err(fmt.Errorf("encoding the message: %w", err)))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding the message: %w", err)))
 	}
-	return s.hook.Deliver(ctx, nil, body, check)
+	return s.Hook.Deliver(ctx, nil, body, check)
 }
 
 // answer is Discord's error body; a 429 adds retry_after, in seconds.

@@ -54,7 +54,7 @@ func (c *Config) Secrets() []notify.Secret {
 
 // Sink is a Feishu custom bot.
 type Sink struct {
-	hook   notify.Hook
+	notify.Hook
 	secret string
 	format string
 }
@@ -75,11 +75,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	default:
 		return nil, fmt.Errorf("feishu sink %q: format %q is not card or post", env.Name, cfg.Format)
 	}
-	return &Sink{hook: hook, secret: cfg.Secret, format: format}, nil
+	return &Sink{Hook: hook, secret: cfg.Secret, format: format}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits are Feishu's rate limits per bot: 100 a minute and 5 a second
 // (Feishu's custom bot documentation). Both are sliding windows.
@@ -99,12 +96,12 @@ func Sign(secret string, timestampSeconds int64) string {
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	var sig signature
 	if s.secret != "" {
-		ts := s.hook.Now().Unix()
+		ts := s.Hook.Now().Unix()
 		sig = signature{Timestamp: strconv.FormatInt(ts, 10), Sign: Sign(s.secret, ts)}
 	}
 	body, err := encode(m, s.format, sig)
 	if err != nil {
-		return notify.Permanent(s.hook.Err(err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	return s.hook.Deliver(ctx, nil, body, check)
+	return s.Hook.Deliver(ctx, nil, body, check)
 }

@@ -45,7 +45,7 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Mattermost incoming webhook.
 type Sink struct {
-	hook notify.Hook
+	notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
@@ -56,11 +56,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{hook: hook}, nil
+	return &Sink{Hook: hook}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the server's rate, should it enforce one.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -69,9 +66,9 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(s.hook.Err(fmt.Errorf("encoding the message: %w", err)))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding the message: %w", err)))
 	}
-	return s.hook.Deliver(ctx, nil, body, check)
+	return s.Hook.Deliver(ctx, nil, body, check)
 }
 
 // appError is the body of Mattermost's error answers.

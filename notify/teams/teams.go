@@ -45,7 +45,7 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Teams workflow.
 type Sink struct {
-	hook notify.Hook
+	notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
@@ -56,11 +56,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{hook: hook}, nil
+	return &Sink{Hook: hook}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the channel's posting rate.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -71,7 +68,7 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := encode(m)
 	if err != nil {
-		return notify.Permanent(s.hook.Err(err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	return s.hook.Deliver(ctx, nil, body, notify.CheckResponse)
+	return s.Hook.Deliver(ctx, nil, body, notify.CheckResponse)
 }

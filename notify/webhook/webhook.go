@@ -48,7 +48,7 @@ func (c *Config) FixedFormat() string { return "the dronebot.alert/v1 JSON" }
 
 // Sink posts to one webhook.
 type Sink struct {
-	hook   notify.Hook
+	notify.Hook
 	header http.Header
 }
 
@@ -65,28 +65,25 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 		header.Set(k, v)
 	}
 	header.Set("User-Agent", "dronebot")
-	return &Sink{hook: hook, header: header}, nil
+	return &Sink{Hook: hook, header: header}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Send posts m wrapped in notify.Payload.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := json.Marshal(notify.NewPayload(m))
 	if err != nil {
-		return notify.Permanent(s.hook.Err(fmt.Errorf("encoding: %w", err)))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding: %w", err)))
 	}
 	header := s.header.Clone()
 	if m.ID != "" {
 		header.Set(DeliveryHeader, m.ID)
 	}
-	resp, err := s.hook.Post(ctx, header, body)
+	resp, err := s.Hook.Post(ctx, header, body)
 	if err != nil {
-		return s.hook.Err(err)
+		return s.Hook.Err(err)
 	}
-	if err := notify.CheckResponse(resp, s.hook.Now()); err != nil {
-		return s.hook.Err(fmt.Errorf("%s: %w", notify.RedactURL(s.hook.URL()), err))
+	if err := notify.CheckResponse(resp, s.Hook.Now()); err != nil {
+		return s.Hook.Err(fmt.Errorf("%s: %w", notify.RedactURL(s.Hook.URL()), err))
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is a WeCom group robot.
 type Sink struct {
-	hook notify.Hook
+	notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
@@ -53,11 +53,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{hook: hook}, nil
+	return &Sink{Hook: hook}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.hook.Name() }
 
 // Limits is the robot's rate limit, for the delivery stage to honour.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -67,14 +64,14 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	err := s.post(ctx, payloadOf(m, MaxMarkdownBytes))
 	if errors.Is(err, errTooLong) {
 		// Our byte count and WeCom's disagreed; one smaller try.
-		s.hook.Log().WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.hook.Name())
+		s.Hook.Log().WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.Hook.Name())
 		err = s.post(ctx, payloadOf(m, smallerLimit))
 		if errors.Is(err, errTooLong) {
 			err = notify.Permanent(err)
 		}
 	}
 	if err != nil {
-		return s.hook.Err(err)
+		return s.Hook.Err(err)
 	}
 	return nil
 }
