@@ -327,7 +327,7 @@ func (s *Service) readyz(w http.ResponseWriter, r *http.Request) {
 func droneUIURL(cfg *config.Config) string { return strings.TrimRight(cfg.Drone.Server, "/") }
 
 func aclFromConfig(a config.ACL) *commands.ACL {
-	acl := &commands.ACL{Read: a.Read, Write: a.Write, Deploy: a.Deploy}
+	acl := &commands.ACL{Read: a.Read, Write: a.Write, Deploy: a.Deploy, Contact: a.Contact}
 	for _, r := range a.Rules {
 		acl.Rules = append(acl.Rules, commands.Rule{Repos: r.Repos, Read: r.Read, Write: r.Write, Deploy: r.Deploy})
 	}

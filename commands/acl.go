@@ -57,6 +57,9 @@ func (c Class) String() string {
 type ACL struct {
 	Read, Write, Deploy []string
 	Rules               []Rule
+	// Contact is who grants rights ("#ci-admins", "ops@example.com"),
+	// named in refusals; empty says the bot's operator.
+	Contact string
 }
 
 // Rule overrides the ACL for repositories matching one of its globs.

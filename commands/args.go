@@ -53,6 +53,12 @@ func parseBuildNumber(s string) (int64, error) {
 	return n, nil
 }
 
+// isBuildNumber says whether s reads as a build number ("42" or "#42").
+func isBuildNumber(s string) bool {
+	_, err := parseBuildNumber(s)
+	return err == nil
+}
+
 // takeRepoBuild reads "owner/name N", "owner/name #N" or "owner/name#N"
 // from the front of pos and returns the arguments after them.
 func takeRepoBuild(pos []string) (slug string, n int64, rest []string, err error) {
@@ -75,6 +81,21 @@ func takeRepoBuild(pos []string) (slug string, n int64, rest []string, err error
 		return "", 0, nil, err
 	}
 	return slug, n, rest[1:], nil
+}
+
+// takeRepoMaybeBuild is takeRepoBuild where the build number may be left
+// out: n is then 0 and rest every argument after the repository.
+func takeRepoMaybeBuild(pos []string) (slug string, n int64, rest []string, err error) {
+	if len(pos) == 0 {
+		return "", 0, nil, usagef(msgNone)
+	}
+	if strings.Contains(pos[0], "#") || len(pos) > 1 && isBuildNumber(pos[1]) {
+		return takeRepoBuild(pos)
+	}
+	if err := checkSlug(pos[0]); err != nil {
+		return "", 0, nil, err
+	}
+	return pos[0], 0, pos[1:], nil
 }
 
 func shorten(s string, n int) string {
@@ -103,6 +124,15 @@ func (r *Registry) buildLinks(slug string, n int64) []Link {
 	return nil
 }
 
+// pageLinks links build n of slug as "open in Drone", for replies whose
+// text already names the build.
+func (r *Registry) pageLinks(n int64, slug string) []Link {
+	if u := r.buildLink(slug, n); u != "" {
+		return []Link{{Text: r.say().f(msgOpenBuild), URL: u}}
+	}
+	return nil
+}
+
 func (r *Registry) isV08(ctx context.Context) (bool, error) {
 	d, err := r.deps.Drone.Dialect(ctx)
 	if err != nil {
@@ -119,15 +149,15 @@ func (r *Registry) explainNotFound(ctx context.Context, err error, slug string, 
 		return err
 	}
 	if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	return fail(Error, err, msgNoSuchBuild, slug, n)
 }
 
 // explainRepoNotFound handles a not-found answer to a repository call.
-func explainRepoNotFound(err error, slug string) error {
+func (r *Registry) explainRepoNotFound(ctx context.Context, err error, slug string) error {
 	if drone.IsNotFound(err) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	return err
 }

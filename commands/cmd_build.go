@@ -53,7 +53,7 @@ func (r *Registry) runBuild(ctx context.Context, slug, branch string, params map
 	}
 	reply := Reply{
 		Level:  Success,
-		Links:  r.buildLinks(slug, b.Number),
+		Links:  r.pageLinks(b.Number, slug),
 		Follow: &Follow{Repo: slug, Number: b.Number},
 	}
 	p := r.say()
@@ -74,7 +74,6 @@ func (r *Registry) runBuild(ctx context.Context, slug, branch string, params map
 	} else {
 		reply.Text += p.f(msgPeriod)
 	}
-	reply.Title = fmt.Sprintf("%s #%d", slug, b.Number)
 	if keys := sortedKeys(params); len(keys) > 0 {
 		// Only the names: values may be secrets and the reply is public.
 		reply.Fields = append(reply.Fields, Field{Name: p.f(msgParameters), Value: strings.Join(keys, ", ")})
@@ -92,7 +91,7 @@ func (r *Registry) explainCreate(ctx context.Context, err error, slug, branch st
 	}
 	repo, rerr := r.deps.Drone.Repo(ctx, slug)
 	if drone.IsNotFound(rerr) {
-		return fail(Error, err, msgUnknownRepo, slug)
+		return r.unknownRepo(ctx, err, slug)
 	}
 	if rerr != nil {
 		return err
@@ -129,10 +128,9 @@ func parseRestart(r *Registry, a Args, _ Request) (call, error) {
 			return Reply{}, r.explainNotFound(ctx, fmt.Errorf("restart: %w", err), slug, n)
 		}
 		return Reply{
-			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
 			Text:   r.say().f(msgRestarted, slug, n, b.Number),
 			Level:  Success,
-			Links:  r.buildLinks(slug, b.Number),
+			Links:  r.pageLinks(b.Number, slug),
 			Follow: &Follow{Repo: slug, Number: b.Number},
 		}, nil
 	}}, nil
@@ -162,10 +160,9 @@ func parsePromote(r *Registry, a Args, _ Request) (call, error) {
 			return Reply{}, r.explainNotFound(ctx, fmt.Errorf("promote: %w", err), slug, n)
 		}
 		return Reply{
-			Title:  fmt.Sprintf("%s #%d", slug, b.Number),
 			Text:   r.say().f(msgPromoted, slug, n, target, b.Number),
 			Level:  Success,
-			Links:  r.buildLinks(slug, b.Number),
+			Links:  r.pageLinks(b.Number, slug),
 			Follow: &Follow{Repo: slug, Number: b.Number},
 		}, nil
 	}}, nil

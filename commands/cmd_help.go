@@ -21,11 +21,8 @@ func parseHelp(r *Registry, a Args, _ Request) (call, error) {
 		}}, nil
 	}
 	return call{run: func(context.Context) (Reply, error) {
-		return Reply{
-			Title:  cmd.Usage,
-			Text:   cmd.Help,
-			Fields: []Field{{Name: r.say().f(msgClass), Value: cmd.Class.String()}},
-		}, nil
+		needs := map[Class]msgID{Read: msgNeedsRead, Write: msgNeedsWrite, Deploy: msgNeedsDeploy}[cmd.Class]
+		return Reply{Title: cmd.Usage, Text: cmd.Help + "\n" + r.say().f(needs)}, nil
 	}}, nil
 }
 

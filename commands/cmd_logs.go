@@ -22,7 +22,7 @@ type logMode struct {
 }
 
 func parseLogs(r *Registry, a Args, req Request) (call, error) {
-	slug, n, rest, err := takeRepoBuild(a.Positional)
+	slug, n, rest, err := takeRepoMaybeBuild(a.Positional)
 	if err != nil {
 		return call{}, err
 	}
@@ -56,11 +56,20 @@ func parseLogs(r *Registry, a Args, req Request) (call, error) {
 	}}, nil
 }
 
+// runLogs shows a step of build n, or of the latest build of the default
+// branch when n is 0.
 func (r *Registry) runLogs(ctx context.Context, slug string, n int64, want string, mode logMode) (Reply, error) {
-	b, err := r.getBuild(ctx, slug, n)
+	var b *drone.Build
+	var err error
+	if n > 0 {
+		b, err = r.getBuild(ctx, slug, n)
+	} else {
+		b, err = r.latestBuild(ctx, slug, "")
+	}
 	if err != nil {
 		return Reply{}, err
 	}
+	n = b.Number
 	stage, step, err := pickStep(b, want)
 	if err != nil {
 		return Reply{}, fmt.Errorf("%s #%d: %w", slug, n, err)
@@ -152,7 +161,7 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	case mode.grep != "" && ex.Matches > count:
 		text = p.f(msgLogGrepFirst, ex.Matches, shorten(mode.grep, 60), count, ranges, ex.Total)
 	case mode.grep != "":
-		text = p.f(msgLogGrep, ex.Matches, shorten(mode.grep, 60), ranges, ex.Total)
+		text = p.n(ex.Matches, msgLogGrepOne, msgLogGrep, shorten(mode.grep, 60), ranges, ex.Total)
 	case mode.around > ex.Total:
 		text = p.f(msgLogPastEnd, ex.Total, mode.around)
 	case mode.around > 0:
@@ -171,7 +180,7 @@ func (r *Registry) logsReply(slug string, b *drone.Build, stage *drone.Stage, st
 	return Reply{
 		Title:   title,
 		Text:    text,
-		Code:    numberedLines(shown, ex.Total, func(n int) string { return p.f(msgLogSkipped, n) }),
+		Code:    numberedLines(shown, ex.Total, func(n int) string { return p.n(n, msgLogSkippedOne, msgLogSkipped) }),
 		Links:   r.buildLinks(slug, b.Number),
 		Buttons: buttonsFor(p, slug, b),
 		Level:   statusLevel(step.Status),
@@ -224,13 +233,20 @@ func numberedLines(blocks []logtext.Block, total int, skipped func(int) string) 
 }
 
 // pickStep finds the step the user named ("step" or "stage/step"), or by
-// default the first failed step, else the last step.
+// default the first failed step, else the running one, else the last step
+// that started, else the last step.
 func pickStep(b *drone.Build, want string) (*drone.Stage, *drone.Step, error) {
 	if want == "" {
 		if st, step := failedStep(b); step != nil {
 			return st, step, nil
 		}
-		if st, step := lastStep(b); step != nil {
+		if st, step := runningStep(b); step != nil {
+			return st, step, nil
+		}
+		if st, step := lastStep(b, true); step != nil {
+			return st, step, nil
+		}
+		if st, step := lastStep(b, false); step != nil {
 			return st, step, nil
 		}
 		if b.Error != "" {

@@ -63,19 +63,19 @@ func (r *Registry) runRepos(ctx context.Context, filter string, all bool) (Reply
 	var b strings.Builder
 	for i, repo := range shown {
 		if i == maxListed {
-			b.WriteString(p.f(msgMoreRepos, len(shown)-maxListed))
+			b.WriteString(p.n(len(shown)-maxListed, msgMoreReposOne, msgMoreRepos))
 			b.WriteByte('\n')
 			break
 		}
 		b.WriteString(repoLine(p, repo, all))
 		b.WriteByte('\n')
 	}
-	title := msgReposActive
+	title := p.n(len(shown), msgReposActiveOne, msgReposActive)
 	if all {
-		title = msgReposAll
+		title = p.n(len(shown), msgReposAllOne, msgReposAll)
 	}
 	return Reply{
-		Title: p.f(title, len(shown)),
+		Title: title,
 		Text:  strings.TrimRight(b.String(), "\n"),
 	}, nil
 }
@@ -119,7 +119,18 @@ func parseActivate(enable bool) func(*Registry, Args, Request) (call, error) {
 }
 
 func (r *Registry) runActivate(ctx context.Context, slug string, enable bool) (Reply, error) {
-	var err error
+	// Asking first spares Drone a write that would change nothing, and
+	// says so in the asker's words.
+	repo, err := r.deps.Drone.Repo(ctx, slug)
+	switch {
+	case err == nil && repo.Active == enable && enable:
+		return Reply{}, fail(Warning, nil, msgAlreadyActive, slug)
+	case err == nil && repo.Active == enable:
+		return Reply{}, fail(Warning, nil, msgAlreadyInactive, slug)
+	case drone.IsNotFound(err) && !enable && r.inactiveOnForge(ctx, slug):
+		// Woodpecker knows inactive repositories only from the forge.
+		return Reply{}, fail(Warning, nil, msgAlreadyInactive, slug)
+	}
 	verb, done := "activated", msgActivated
 	if enable {
 		_, err = r.deps.Drone.EnableRepo(ctx, slug)
@@ -131,7 +142,21 @@ func (r *Registry) runActivate(ctx context.Context, slug string, enable bool) (R
 	case drone.KindOf(err) == drone.KindConflict && enable:
 		return Reply{}, fail(Warning, err, msgAlreadyActive, slug)
 	case err != nil:
-		return Reply{}, explainRepoNotFound(fmt.Errorf("%s %s: %w", verb, slug, err), slug)
+		return Reply{}, r.explainRepoNotFound(ctx, fmt.Errorf("%s %s: %w", verb, slug, err), slug)
 	}
 	return Reply{Text: r.say().f(done, slug), Level: Success}, nil
+}
+
+// inactiveOnForge says whether the forge listing has slug, inactive.
+func (r *Registry) inactiveOnForge(ctx context.Context, slug string) bool {
+	repos, err := r.deps.Drone.SyncRepos(ctx)
+	if err != nil {
+		return false
+	}
+	for _, repo := range repos {
+		if repo.Slug == slug {
+			return !repo.Active
+		}
+	}
+	return false
 }

@@ -13,12 +13,22 @@ func parseStatus(r *Registry, a Args, _ Request) (call, error) {
 	if len(pos) == 0 || len(pos) > 2 || len(a.Params) > 0 {
 		return call{}, usagef(msgNone)
 	}
+	if len(pos) == 2 && !isBuildNumber(pos[1]) && !strings.Contains(pos[0], "#") {
+		slug, branch := pos[0], pos[1]
+		if err := checkSlug(slug); err != nil {
+			return call{}, err
+		}
+		if err := checkBranch(branch); err != nil {
+			return call{}, err
+		}
+		return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, 0, branch) }}, nil
+	}
 	if len(pos) == 1 && !strings.Contains(pos[0], "#") {
 		slug := pos[0]
 		if err := checkSlug(slug); err != nil {
 			return call{}, err
 		}
-		return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, 0) }}, nil
+		return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, 0, "") }}, nil
 	}
 	slug, n, rest, err := takeRepoBuild(pos)
 	if err != nil {
@@ -27,17 +37,18 @@ func parseStatus(r *Registry, a Args, _ Request) (call, error) {
 	if len(rest) > 0 {
 		return call{}, usagef(msgUnexpected, shorten(rest[0], 30))
 	}
-	return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, n) }}, nil
+	return call{repo: slug, run: func(ctx context.Context) (Reply, error) { return r.runStatus(ctx, slug, n, "") }}, nil
 }
 
-// runStatus shows build n, or the latest build of the default branch when n is 0.
-func (r *Registry) runStatus(ctx context.Context, slug string, n int64) (Reply, error) {
+// runStatus shows build n, or when n is 0 the latest build of branch (the
+// default branch when empty).
+func (r *Registry) runStatus(ctx context.Context, slug string, n int64, branch string) (Reply, error) {
 	var b *drone.Build
 	var err error
 	if n > 0 {
 		b, err = r.getBuild(ctx, slug, n)
 	} else {
-		b, err = r.latestBuild(ctx, slug)
+		b, err = r.latestBuild(ctx, slug, branch)
 	}
 	if err != nil {
 		return Reply{}, err
@@ -45,11 +56,16 @@ func (r *Registry) runStatus(ctx context.Context, slug string, n int64) (Reply, 
 	return r.statusReply(slug, b), nil
 }
 
-func (r *Registry) latestBuild(ctx context.Context, slug string) (*drone.Build, error) {
-	b, err := r.deps.Drone.LatestBuild(ctx, slug, "")
+// latestBuild is the latest build of branch, with its stages; "" is the
+// default branch.
+func (r *Registry) latestBuild(ctx context.Context, slug, branch string) (*drone.Build, error) {
+	b, err := r.deps.Drone.LatestBuild(ctx, slug, branch)
 	if err != nil && drone.IsNotFound(err) {
 		if _, rerr := r.deps.Drone.Repo(ctx, slug); drone.IsNotFound(rerr) {
-			return nil, fail(Error, err, msgUnknownRepo, slug)
+			return nil, r.unknownRepo(ctx, err, slug)
+		}
+		if branch != "" {
+			return nil, fail(Warning, err, msgNoBranchBuild, slug, branch)
 		}
 		return nil, fail(Warning, err, msgNoDefaultBuild, slug)
 	}

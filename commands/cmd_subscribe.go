@@ -60,7 +60,7 @@ func (r *Registry) runSubscribe(ctx context.Context, conv Conversation, by Ident
 	if !isGlob(repos) && repos != "*" {
 		repo, err := r.deps.Drone.Repo(ctx, repos)
 		if err != nil {
-			return Reply{}, explainRepoNotFound(fmt.Errorf("subscribe: %w", err), repos)
+			return Reply{}, r.explainRepoNotFound(ctx, fmt.Errorf("subscribe: %w", err), repos)
 		}
 		if branch == "" {
 			branch = repo.DefaultBranch
@@ -154,7 +154,7 @@ func parseSubscriptions(r *Registry, a Args, req Request) (call, error) {
 			b.WriteByte('\n')
 		}
 		return Reply{
-			Title: p.f(msgSubscriptionsTitle, len(subs)),
+			Title: p.n(len(subs), msgSubscriptionsTitleOne, msgSubscriptionsTitle),
 			Text:  strings.TrimRight(b.String(), "\n"),
 		}, nil
 	}}, nil

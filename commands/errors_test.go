@@ -27,15 +27,15 @@ func TestErrorSentences(t *testing.T) {
 			{reader, "/frobnicate", "unknown command /frobnicate; /help lists every command.", "unknown unknown", true},
 			{writer, "/restart octo/demo", "a build number is needed; usage: /restart owner/name N [KEY=VALUE ...]", "restart usage", true},
 			{writer, "/restart octo/demo abc", `"abc" is not a build number; usage: /restart owner/name N [KEY=VALUE ...]`, "restart usage", true},
-			{reader, "/status octo/../admin", `"octo/../admin" is not a repository (write owner/name); usage: /status owner/name [N]`, "status usage", true},
-			{reader, "/status octo/demo?x=1", `"octo/demo?x=1" is not a repository (write owner/name); usage: /status owner/name [N]`, "status usage", true},
-			{reader, "/logs a/b/c 1", `"a/b/c" is not a repository (write owner/name); usage: /logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]`, "logs usage", true},
-			{reader, "/logs octo/demo 2 -n", "-n needs a number of lines; usage: /logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", "logs usage", true},
-			{reader, `/logs "octo/demo 2`, "a quote is not closed; usage: /logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", "logs usage", true},
+			{reader, "/status octo/../admin", `"octo/../admin" is not a repository (write owner/name); usage: /status owner/name [N | branch]`, "status usage", true},
+			{reader, "/status octo/demo?x=1", `"octo/demo?x=1" is not a repository (write owner/name); usage: /status owner/name [N | branch]`, "status usage", true},
+			{reader, "/logs a/b/c 1", `"a/b/c" is not a repository (write owner/name); usage: /logs owner/name [N] [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]`, "logs usage", true},
+			{reader, "/logs octo/demo 2 -n", "-n needs a number of lines; usage: /logs owner/name [N] [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", "logs usage", true},
+			{reader, `/logs "octo/demo 2`, "a quote is not closed; usage: /logs owner/name [N] [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]", "logs usage", true},
 			{writer, "/build", "usage: /build owner/name [branch] [KEY=VALUE ...]", "build usage", true},
-			{reader, "/restart octo/demo 2", "you are not allowed to run /restart on octo/demo.", "restart refused", true},
-			{reader, "/activate octo/demo", "you are not allowed to run /activate on octo/demo.", "activate refused", true},
-			{reader, "/subscriptions", "you are not allowed to run /subscriptions.", "subscriptions refused", true},
+			{reader, "/restart octo/demo 2", "you are not allowed to run /restart on octo/demo. The bot's operator can grant the right.", "restart refused", true},
+			{reader, "/activate octo/demo", "you are not allowed to run /activate on octo/demo. The bot's operator can grant the right.", "activate refused", true},
+			{reader, "/subscriptions", "you are not allowed to run /subscriptions. The bot's operator can grant the right.", "subscriptions refused", true},
 			{reader, "/status octo/nope", "unknown repository octo/nope (/repos --all syncs the list from the forge).", "status error", false},
 			{reader, "/logs octo/nope 1", "unknown repository octo/nope (/repos --all syncs the list from the forge).", "logs error", false},
 			{reader, "/status octo/demo 99", "no such build: octo/demo has no build #99.", "status error", false},
@@ -181,11 +181,11 @@ func TestPanicRecovered(t *testing.T) {
 func TestNilDepsStillAnswer(t *testing.T) {
 	reg := NewRegistry(Deps{})
 	r := reg.Run(context.Background(), Request{Text: "/help", From: reader})
-	if r.Err || !strings.Contains(r.Text, "/status owner/name [N]") {
+	if r.Err || !strings.Contains(r.Text, "/status owner/name [N | branch]") {
 		t.Errorf("help without deps: %+v", r)
 	}
 	r = reg.Run(context.Background(), Request{Text: "/restart octo/demo 1", From: reader})
-	if !r.Err || r.Text != "you are not allowed to run /restart on octo/demo." {
+	if !r.Err || r.Text != "you are not allowed to run /restart on octo/demo. The bot's operator can grant the right." {
 		t.Errorf("nil ACL write: %q", r.Text)
 	}
 }

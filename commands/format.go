@@ -141,13 +141,34 @@ func failedStep(b *drone.Build) (*drone.Stage, *drone.Step) {
 	return bestStage, best
 }
 
-// lastStep is the highest-numbered step of the highest-numbered stage that
-// has steps.
-func lastStep(b *drone.Build) (*drone.Stage, *drone.Step) {
+// runningStep is the first running step, by stage number then step number.
+func runningStep(b *drone.Build) (*drone.Stage, *drone.Step) {
 	var bestStage *drone.Stage
 	var best *drone.Step
 	for _, st := range b.Stages {
 		for _, step := range st.Steps {
+			if step.Status != drone.StatusRunning {
+				continue
+			}
+			if best == nil || st.Number < bestStage.Number ||
+				st.Number == bestStage.Number && step.Number < best.Number {
+				bestStage, best = st, step
+			}
+		}
+	}
+	return bestStage, best
+}
+
+// lastStep is the highest-numbered step of the highest-numbered stage that
+// has steps; with started, of those that have started.
+func lastStep(b *drone.Build, started bool) (*drone.Stage, *drone.Step) {
+	var bestStage *drone.Stage
+	var best *drone.Step
+	for _, st := range b.Stages {
+		for _, step := range st.Steps {
+			if started && !stepStarted(step) {
+				continue
+			}
 			if best == nil || st.Number > bestStage.Number ||
 				st.Number == bestStage.Number && step.Number > best.Number {
 				bestStage, best = st, step
@@ -155,6 +176,16 @@ func lastStep(b *drone.Build) (*drone.Stage, *drone.Step) {
 		}
 	}
 	return bestStage, best
+}
+
+// stepStarted says whether the step has begun: it has a start time or a
+// status past waiting.
+func stepStarted(s *drone.Step) bool {
+	switch s.Status {
+	case drone.StatusPending, drone.StatusWaiting, drone.StatusBlocked, "":
+		return !s.Started.IsZero()
+	}
+	return true
 }
 
 func buttonsFor(p *phrases, slug string, b *drone.Build) []Button {

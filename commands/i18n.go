@@ -142,7 +142,6 @@ const (
 	// Help.
 	msgHelpTitle
 	msgHelpFooter
-	msgClass
 	// Subscriptions.
 	msgCannotReceive
 	msgSubscribed
@@ -159,6 +158,35 @@ const (
 	msgSubscriptionsTitle
 	msgListSep
 	msgDeployOff
+	// Build lists.
+	msgValueNeeded
+	msgNotStatus
+	msgNotEvent
+	msgBuildsMax
+	msgBuildsTitle
+	msgBuildsTitleOne
+	msgNoBuilds
+	msgNoBuildsMatch
+	msgAgo
+	msgNoBranchBuild
+	msgUnknownRepoDidYouMean
+	msgUnknownRepoName
+	msgRepoAmbiguous
+	// Singular forms of counted phrases.
+	msgReposActiveOne
+	msgReposAllOne
+	msgSubscriptionsTitleOne
+	msgLogSkippedOne
+	msgLogGrepOne
+	msgMoreReposOne
+	// Repository state and rights.
+	msgAlreadyInactive
+	msgNeedsRead
+	msgNeedsWrite
+	msgNeedsDeploy
+	msgAskContact
+	msgAskOperator
+	msgOpenBuild
 
 	msgCount // keep last
 )
@@ -176,6 +204,16 @@ func phrasesFor(tag string) *phrases {
 		return chinese()
 	}
 	return english()
+}
+
+// n formats the phrase for count: one when count is 1, else many; count
+// is the first argument.
+func (p *phrases) n(count int, one, many msgID, args ...any) string {
+	id := many
+	if count == 1 {
+		id = one
+	}
+	return p.f(id, append([]any{count}, args...)...)
 }
 
 // f formats phrase id with args.
@@ -334,8 +372,7 @@ func english() *phrases {
 		msgRepoBuild:     "%s %s #%d %s on %s",
 
 		msgHelpTitle:  "dronebot commands",
-		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42. /help <command> explains one command.",
-		msgClass:      "Class",
+		msgHelpFooter: "/drone <command> works too. N may be written 42 or #42; owner/name may be the name alone when one active repository has it. /help <command> explains one command.",
 
 		msgCannotReceive: "this conversation cannot receive alerts.",
 		msgSubscribed:    "subscribed (#%d): this conversation gets the %s alerts of %s on %s.",
@@ -353,6 +390,34 @@ func english() *phrases {
 		msgSubscriptionLine:   "#%d %s on %s: %s",
 		msgSubscriptionsTitle: "%d subscriptions",
 		msgListSep:            ", ",
+
+		msgValueNeeded:           "%s needs a value",
+		msgNotStatus:             "%q is not a build status (success, failure, error, running, pending, killed, skipped, blocked, declined)",
+		msgNotEvent:              "%q is not a build event (push, pull_request, tag, promote, rollback, cron, custom)",
+		msgBuildsMax:             "-n is at most %d builds",
+		msgBuildsTitle:           "%s: the last %d builds",
+		msgBuildsTitleOne:        "%s: the last build",
+		msgNoBuilds:              "%s has no builds yet.",
+		msgNoBuildsMatch:         "no recent build of %s matches.",
+		msgAgo:                   "%s ago",
+		msgNoBranchBuild:         "%s has no build on branch %s yet.",
+		msgUnknownRepoDidYouMean: "unknown repository %s; did you mean %s?",
+		msgUnknownRepoName:       "no active repository is named %s; write owner/name (/repos lists the active ones).",
+		msgRepoAmbiguous:         "%s names more than one active repository (%s); write owner/name.",
+
+		msgReposActiveOne:        "%d active repository",
+		msgReposAllOne:           "%d repository",
+		msgSubscriptionsTitleOne: "%d subscription",
+		msgLogSkippedOne:         "… %d line …",
+		msgLogGrepOne:            "%d line matches %q: line %s of %d",
+		msgMoreReposOne:          "… and %d more; narrow the list with a filter.",
+		msgAlreadyInactive:       "%s is not active; nothing to deactivate.",
+		msgNeedsRead:             "Anyone who may read the repository may run it.",
+		msgNeedsWrite:            "Only those allowed to change builds may run it.",
+		msgNeedsDeploy:           "Only those allowed to deploy may run it.",
+		msgAskContact:            " Ask %s for the right.",
+		msgAskOperator:           " The bot's operator can grant the right.",
+		msgOpenBuild:             "open in Drone",
 	}, help: map[string]string{
 		"help":          "Lists the commands, or explains one.",
 		"repos":         "Lists active repositories with their last build; --all syncs from the forge and lists every repository the bot's token sees.",
@@ -364,8 +429,9 @@ func english() *phrases {
 		"approve":       "Approves a build waiting for approval (every blocked stage).",
 		"decline":       "Declines a build waiting for approval.",
 		"promote":       "Deploys build N to TARGET (a promotion; on Drone 0.8 a deployment).",
-		"status":        "Shows a build (default: the latest of the default branch) with each stage's and step's state, exit code and duration.",
-		"logs":          "Shows what explains a step's failure and the end of its log (default: the first failed step, else the last step); --tail or -n N the plain end, --around LINE the lines around one, --grep TEXT the lines holding TEXT.",
+		"builds":        "Lists the recent builds of the repository (default 10, at most 50), one line each; a branch, --status and --event narrow the list.",
+		"status":        "Shows a build (default: the latest of the branch, or of the default branch) with each stage's and step's state, exit code and duration.",
+		"logs":          "Shows what explains a step's failure and the end of its log (default: the latest build of the default branch; its first failed step, else the running step, else the last step); --tail or -n N the plain end, --around LINE the lines around one, --grep TEXT the lines holding TEXT.",
 		"subscribe":     "Sends this conversation the alerts of those repositories: branches default to the repository's default branch (all branches for a glob), alerts to failures.",
 		"unsubscribe":   "Stops this conversation's alerts for those repositories (and branch).",
 		"subscriptions": "Lists this conversation's subscriptions.",
@@ -500,8 +566,7 @@ func chinese() *phrases {
 		msgRepoBuild:     "%s %s #%d %s（分支 %s）",
 
 		msgHelpTitle:  "dronebot 命令",
-		msgHelpFooter: "也可以写成 /drone <command>。N 可写作 42 或 #42。/help <command> 查看单个命令的说明。",
-		msgClass:      "权限类别",
+		msgHelpFooter: "也可以写成 /drone <command>。N 可写作 42 或 #42；只有一个已启用仓库叫这个名字时，owner/name 可只写 name。/help <command> 查看单个命令的说明。",
 
 		msgCannotReceive:      "此会话无法接收告警。",
 		msgSubscribed:         "已订阅（#%d）：此会话将接收 %[3]s（%[4]s）的 %[2]s 告警。",
@@ -517,6 +582,34 @@ func chinese() *phrases {
 		msgSubscriptionLine:   "#%d %s（%s）：%s",
 		msgSubscriptionsTitle: "%d 个订阅",
 		msgListSep:            "、",
+
+		msgValueNeeded:           "%s 后面需要一个值",
+		msgNotStatus:             "%q 不是构建状态（success、failure、error、running、pending、killed、skipped、blocked、declined）",
+		msgNotEvent:              "%q 不是构建事件（push、pull_request、tag、promote、rollback、cron、custom）",
+		msgBuildsMax:             "-n 最多 %d 个构建",
+		msgBuildsTitle:           "%s：最近 %d 个构建",
+		msgBuildsTitleOne:        "%s：最近一个构建",
+		msgNoBuilds:              "%s 还没有构建。",
+		msgNoBuildsMatch:         "%s 最近没有符合条件的构建。",
+		msgAgo:                   "%s前",
+		msgNoBranchBuild:         "%s 的分支 %s 还没有构建。",
+		msgUnknownRepoDidYouMean: "未知仓库 %s，是不是想用 %s？",
+		msgUnknownRepoName:       "没有名为 %s 的已启用仓库；请写成 owner/name（/repos 列出已启用的仓库）。",
+		msgRepoAmbiguous:         "有多个已启用的仓库名为 %s（%s），请写成 owner/name。",
+
+		msgReposActiveOne:        "%d 个已启用的仓库",
+		msgReposAllOne:           "%d 个仓库",
+		msgSubscriptionsTitleOne: "%d 个订阅",
+		msgLogSkippedOne:         "… 省略 %d 行 …",
+		msgLogGrepOne:            "%d 行包含 %q：第 %s 行（共 %d 行）",
+		msgMoreReposOne:          "…… 另有 %d 个，可加过滤条件缩小范围。",
+		msgAlreadyInactive:       "%s 未启用，无需停用。",
+		msgNeedsRead:             "能查看该仓库的人都可以执行。",
+		msgNeedsWrite:            "只有有权操作构建的人可以执行。",
+		msgNeedsDeploy:           "只有有权发布的人可以执行。",
+		msgAskContact:            "可联系 %s 开通权限。",
+		msgAskOperator:           "可请机器人的管理员开通权限。",
+		msgOpenBuild:             "在 Drone 中查看",
 	}, help: map[string]string{
 		"help":          "列出所有命令，或说明某个命令。",
 		"repos":         "列出已启用的仓库及其最近一次构建；--all 会先从代码托管平台同步，再列出机器人令牌可见的所有仓库。",
@@ -528,8 +621,9 @@ func chinese() *phrases {
 		"approve":       "批准一个等待审批的构建（所有被阻塞的阶段）。",
 		"decline":       "拒绝一个等待审批的构建。",
 		"promote":       "将构建 N 发布到 TARGET（即 promotion；在 Drone 0.8 上为 deployment）。",
-		"status":        "查看构建（默认为默认分支的最近一次构建）及每个阶段和步骤的状态、退出码和耗时。",
-		"logs":          "查看说明步骤失败原因的日志片段和日志结尾（默认为第一个失败的步骤，否则为最后一个步骤）；--tail 或 -n N 只看结尾，--around 行号 查看某行前后，--grep 文字 查看包含该文字的行。",
+		"builds":        "列出仓库最近的构建（默认 10 个，最多 50 个），每个一行；可用分支、--status 和 --event 筛选。",
+		"status":        "查看构建（默认为该分支或默认分支的最近一次构建）及每个阶段和步骤的状态、退出码和耗时。",
+		"logs":          "查看说明步骤失败原因的日志片段和日志结尾（默认为默认分支的最近一次构建；其第一个失败的步骤，否则为正在运行的步骤，否则为最后一个步骤）；--tail 或 -n N 只看结尾，--around 行号 查看某行前后，--grep 文字 查看包含该文字的行。",
 		"subscribe":     "让此会话接收这些仓库的告警：分支默认为仓库的默认分支（通配符时为所有分支），告警默认只发失败。",
 		"unsubscribe":   "停止此会话对这些仓库（及分支）的告警。",
 		"subscriptions": "列出此会话的订阅。",

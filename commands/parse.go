@@ -17,6 +17,8 @@ type Args struct {
 	Tail       bool              // --tail: the plain end of a log
 	Around     int               // --around LINE; 0 when not given
 	Grep       string            // --grep TEXT
+	Status     string            // --status S
+	Event      string            // --event E
 }
 
 // maxLinesFlag bounds -n so a typo cannot ask Drone for a huge log.
@@ -162,6 +164,18 @@ func classify(toks []token) (Args, error) {
 			}
 			i++
 			a.Grep = toks[i].text
+		case t.text == "--status" || t.text == "--event":
+			if i+1 >= len(toks) || toks[i+1].text == "" {
+				return a, usagef(msgValueNeeded, t.text)
+			}
+			i++
+			a.setFilter(t.text, toks[i].text)
+		case strings.HasPrefix(t.text, "--status=") || strings.HasPrefix(t.text, "--event="):
+			flag, v, _ := strings.Cut(t.text, "=")
+			if v == "" {
+				return a, usagef(msgValueNeeded, flag)
+			}
+			a.setFilter(flag, v)
 		case t.text == "-n" || t.text == "--lines":
 			if i+1 >= len(toks) {
 				return a, usagef(msgLinesNeeded, t.text)
@@ -192,6 +206,14 @@ func classify(toks []token) (Args, error) {
 		}
 	}
 	return a, nil
+}
+
+func (a *Args) setFilter(flag, value string) {
+	if flag == "--status" {
+		a.Status = value
+	} else {
+		a.Event = value
+	}
 }
 
 func parseLines(s string) (int, error) {
@@ -237,6 +259,12 @@ func Format(name string, a Args) string {
 	}
 	if a.Grep != "" {
 		b.WriteString(" --grep " + quoteIfNeeded(a.Grep, true))
+	}
+	if a.Status != "" {
+		b.WriteString(" --status " + quoteIfNeeded(a.Status, true))
+	}
+	if a.Event != "" {
+		b.WriteString(" --event " + quoteIfNeeded(a.Event, true))
 	}
 	return b.String()
 }

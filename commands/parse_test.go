@@ -84,6 +84,8 @@ func TestFormatRoundTrip(t *testing.T) {
 		Tail:       true,
 		Around:     7,
 		Grep:       "--a b",
+		Status:     "fail ure",
+		Event:      "-push",
 	}
 	text := Format("logs", args)
 	name, got, err := Parse(text)

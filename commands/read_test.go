@@ -27,7 +27,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	one := e.run(t, reader, "/drone help /LOGS")
-	mustContain(t, "help logs", one.Title, "/logs owner/name N [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]")
+	mustContain(t, "help logs", one.Title, "/logs owner/name [N] [step | stage/step] [--tail | -n LINES | --around LINE | --grep TEXT]")
 	mustContain(t, "help logs", one.Text, "first failed step")
 	bad := e.run(t, reader, "/help stauts")
 	if !bad.Err || e.lastObserved() != "help error" {
@@ -155,8 +155,8 @@ func TestLogs(t *testing.T) {
 		r = e.run(t, reader, `/logs octo/demo 2 --grep "NOISY LINE 4"`)
 		mustContain(t, "--grep", r.Text, `11 lines match "NOISY LINE 4": lines 5, 41–50 of 59`)
 		r = e.run(t, reader, "/logs octo/demo 2 --grep password")
-		mustContain(t, "--grep masked", r.Text, `1 lines match "password": lines 58 of 59`)
-		if r.Code != "… 57 lines …\n58  export PASSWORD=****\n… 1 lines …" {
+		mustContain(t, "--grep masked", r.Text, `1 line matches "password": line 58 of 59`)
+		if r.Code != "… 57 lines …\n58  export PASSWORD=****\n… 1 line …" {
 			t.Errorf("--grep: %q", r.Code)
 		}
 		r = e.run(t, reader, "/logs octo/demo 2 --grep nowhere-to-be-found")

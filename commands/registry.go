@@ -15,6 +15,7 @@ import (
 
 	"github.com/dronebot/dronebot/drone"
 	"github.com/dronebot/dronebot/drone/logtext"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // Request is one command as received from a chat platform or the terminal.
@@ -54,6 +55,9 @@ type Command struct {
 	Usage string // the usage line, e.g. "/restart owner/name N"
 	Help  string // one sentence
 	Class Class
+	// repoArg says the first argument names a repository, which may then
+	// be given by its name alone when that is unique among active ones.
+	repoArg bool
 	// parse checks the arguments and returns what to run; it makes no
 	// request, so a usage error or a refusal costs Drone nothing.
 	parse func(r *Registry, a Args, req Request) (call, error)
@@ -164,6 +168,15 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		msg, _ := usageMessage(perr)
 		return r.usageReply(cmd, msg)
 	}
+	ctx, cancel := context.WithTimeout(withAsker(ctx, req.From), r.deps.Timeout)
+	defer cancel()
+	if cmd.repoArg && len(args.Positional) > 0 && bareRepoName(args.Positional[0]) {
+		r.learnServer(ctx)
+		if err := r.resolveRepoArg(ctx, &args); err != nil {
+			reply, result = r.failure(cmd, err)
+			return reply
+		}
+	}
 	c, err := cmd.parse(r, args, req)
 	if err != nil {
 		if msg, isUsage := usageMessage(err); isUsage {
@@ -176,14 +189,14 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 	if !r.deps.ACL.Allows(req.From, cmd.Class, c.repo) {
 		result = "refused"
 		r.audit(req, cmd, c.repo, result)
+		p := r.say()
+		text := p.f(msgNotAllowedOn, cmd.Name, c.repo)
 		if c.repo == "" {
-			return errorReply(r.say().f(msgNotAllowed, cmd.Name))
+			text = p.f(msgNotAllowed, cmd.Name)
 		}
-		return errorReply(r.say().f(msgNotAllowedOn, cmd.Name, c.repo))
+		return errorReply(text + r.grantedBy())
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, r.deps.Timeout)
-	defer cancel()
 	if c.repo != "" || cmd.Name == "repos" {
 		r.learnServer(ctx)
 	}
@@ -198,6 +211,14 @@ func (r *Registry) Run(ctx context.Context, req Request) (reply Reply) {
 		r.audit(req, cmd, c.repo, result, paramKeys(args)...)
 	}
 	return reply
+}
+
+// grantedBy is the sentence after a refusal saying who can grant the right.
+func (r *Registry) grantedBy() string {
+	if r.deps.ACL != nil && strings.TrimSpace(r.deps.ACL.Contact) != "" {
+		return r.say().f(msgAskContact, shorten(strings.TrimSpace(r.deps.ACL.Contact), 100))
+	}
+	return r.say().f(msgAskOperator)
 }
 
 // audit writes one line per refusal and per write command: who, from where,
@@ -249,33 +270,9 @@ func closestName(name string, cmds []Command) string {
 		if strings.HasPrefix(c.Name, name) && name != "" {
 			return c.Name
 		}
-		if d := editDistance(name, c.Name); d < bestDist {
+		if d := spell.Distance(name, c.Name); d < bestDist {
 			best, bestDist = c.Name, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 {
-		return 64
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

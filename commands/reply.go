@@ -10,6 +10,9 @@ const (
 	Error
 )
 
+// MarshalText writes the level by name, as in JSON replies.
+func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
 func (l Level) String() string {
 	switch l {
 	case Success:
@@ -23,38 +26,49 @@ func (l Level) String() string {
 }
 
 // Reply is a platform-neutral answer; each intake renders it for its platform.
+// Its JSON form (exec --format json) uses the tags below.
 type Reply struct {
-	Title   string
-	Text    string
-	Fields  []Field
-	Code    string // a log tail, shown as a code block
-	Links   []Link
-	Buttons []Button
+	Title   string   `json:"title,omitempty"`
+	Text    string   `json:"text,omitempty"`
+	Fields  []Field  `json:"fields,omitempty"`
+	Code    string   `json:"code,omitempty"` // a log tail, shown as a code block
+	Links   []Link   `json:"links,omitempty"`
+	Buttons []Button `json:"buttons,omitempty"`
 	// Public replies are shown to the whole conversation (write commands);
 	// the others only to the asker where the platform allows it.
-	Public bool
-	Level  Level
+	Public bool  `json:"public"`
+	Level  Level `json:"level"`
 	// Err marks a command that failed or was refused (exit status 1 in exec).
-	Err bool
+	Err bool `json:"error"`
 	// Follow, when set, names a build whose outcome should be posted to the
 	// conversation once it finishes (/build, /restart).
-	Follow *Follow
+	Follow *Follow `json:"follow,omitempty"`
 }
 
 // Field is one labelled value of a reply.
-type Field struct{ Name, Value string }
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
 
 // Link points at a page, usually the build in Drone's UI.
-type Link struct{ Text, URL string }
+type Link struct {
+	Text string `json:"text"`
+	URL  string `json:"url"`
+}
 
 // Button offers a follow-up command. Action is "restart" or "logs"; Value
 // names the build as "owner/name#N".
-type Button struct{ Text, Action, Value string }
+type Button struct {
+	Text   string `json:"text"`
+	Action string `json:"action"`
+	Value  string `json:"value"`
+}
 
 // Follow names the build to watch until it finishes.
 type Follow struct {
-	Repo   string
-	Number int64
+	Repo   string `json:"repo"`
+	Number int64  `json:"number"`
 }
 
 // errorReply is a one-sentence failure shown only to the asker.

@@ -237,7 +237,7 @@ func TestPromote(t *testing.T) {
 		// Write access alone is not deploy access.
 		e.srv.ResetRequests()
 		r = e.run(t, writer, "/promote octo/demo 1 production")
-		if !r.Err || r.Text != "you are not allowed to run /promote on octo/demo." || e.lastObserved() != "promote refused" {
+		if !r.Err || r.Text != "you are not allowed to run /promote on octo/demo. The bot's operator can grant the right." || e.lastObserved() != "promote refused" {
 			t.Errorf("writer promote: %q (%s)", r.Text, e.lastObserved())
 		}
 		if n := len(e.srv.Requests()); n != 0 {

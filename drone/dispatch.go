@@ -149,3 +149,11 @@ func (c *client) RecentBuilds(ctx context.Context) ([]*RecentBuild, error) {
 	}
 	return api.RecentBuilds(ctx)
 }
+
+func (c *client) WatchBuilds(ctx context.Context, opened func(), each func(slug string, b *Build)) error {
+	api, err := c.resolve(ctx)
+	if err != nil {
+		return err
+	}
+	return api.WatchBuilds(ctx, opened, each)
+}

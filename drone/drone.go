@@ -21,7 +21,7 @@ const (
 	DialectAuto Dialect = "auto"
 	DialectV1   Dialect = "v1"   // Drone 1.x and 2.x
 	DialectV08  Dialect = "v0.8" // Drone 0.8
-	// DialectWoodpecker is Woodpecker CI 2.x/3.x, the fork of Drone 0.8.
+	// DialectWoodpecker is Woodpecker CI 3.x, the fork of Drone 0.8.
 	DialectWoodpecker Dialect = "woodpecker"
 )
 
@@ -233,6 +233,12 @@ type Client interface {
 	// at most FeedLimit builds, without stages). Drone has no such call:
 	// its dialects answer KindNotImplemented without a request.
 	RecentBuilds(ctx context.Context) ([]*RecentBuild, error)
+	// WatchBuilds follows the server's event stream (Woodpecker's
+	// /api/stream/events): opened is called once it is open, each with
+	// every build as it changes, stages and steps included. It returns
+	// when ctx ends (nil) or the stream breaks or falls silent (an error);
+	// Drone has no such stream: KindNotImplemented without a request.
+	WatchBuilds(ctx context.Context, opened func(), each func(slug string, b *Build)) error
 }
 
 // FeedLimit is the most builds RecentBuilds returns: a full answer may have

@@ -74,7 +74,9 @@ type answer struct {
 }
 
 func (a *answer) Close() {
-	a.timer.Stop()
+	if a.timer != nil {
+		a.timer.Stop()
+	}
 	_ = a.body.Close()
 	a.cancel(nil)
 }
@@ -92,6 +94,20 @@ func (t *transport) do(ctx context.Context, c call, mapErr mapFunc, out any) err
 		return nil
 	}
 	if err := json.NewDecoder(a.body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		return t.bodyError(c, a, err)
+	}
+	return nil
+}
+
+// follow sends c and hands the body to read without a time limit: a
+// server-sent event stream, whose reader watches for silence itself.
+func (t *transport) follow(ctx context.Context, c call, mapErr mapFunc, read func(io.Reader) error) error {
+	a, err := t.send(ctx, c, mapErr, 0)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := read(a.body); err != nil {
 		return t.bodyError(c, a, err)
 	}
 	return nil
@@ -205,15 +221,11 @@ func (t *transport) attempt(ctx context.Context, c call, mapErr mapFunc, bodyTim
 		e.Message = t.red.String(e.Message)
 		return nil, e, isGatewayStatus(status)
 	}
-	return &answer{
-		ctx:    actx,
-		limit:  bodyTimeout,
-		status: status,
-		header: resp.Header(),
-		body:   body,
-		cancel: cancel,
-		timer:  time.AfterFunc(bodyTimeout, func() { cancel(errBodyTimeout) }),
-	}, nil, false
+	a := &answer{ctx: actx, limit: bodyTimeout, status: status, header: resp.Header(), body: body, cancel: cancel}
+	if bodyTimeout > 0 { // 0: a stream, whose reader watches the time itself
+		a.timer = time.AfterFunc(bodyTimeout, func() { cancel(errBodyTimeout) })
+	}
+	return a, nil, false
 }
 
 func isGatewayStatus(status int) bool {

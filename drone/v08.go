@@ -284,3 +284,8 @@ func (a *v08API) LogTail(ctx context.Context, slug string, number int64, step St
 func (a *v08API) RecentBuilds(context.Context) ([]*RecentBuild, error) {
 	return nil, &Error{Kind: KindNotImplemented, Op: "list recent builds", Message: notAvailable}
 }
+
+// WatchBuilds: the watcher reads 0.8 through its repository listing.
+func (a *v08API) WatchBuilds(context.Context, func(), func(string, *Build)) error {
+	return &Error{Kind: KindNotImplemented, Op: "follow build events", Message: notAvailable}
+}

@@ -262,3 +262,8 @@ func (a *v1API) LogTail(ctx context.Context, slug string, number int64, step Ste
 func (a *v1API) RecentBuilds(context.Context) ([]*RecentBuild, error) {
 	return nil, &Error{Kind: KindNotImplemented, Op: "list recent builds", Message: notAvailable}
 }
+
+// WatchBuilds: Drone 1.x reports builds through its global webhook instead.
+func (a *v1API) WatchBuilds(context.Context, func(), func(string, *Build)) error {
+	return &Error{Kind: KindNotImplemented, Op: "follow build events", Message: notAvailable}
+}

@@ -14,7 +14,7 @@ import (
 	"sync"
 )
 
-// woodpeckerAPI speaks the Woodpecker CI 2.x/3.x API: repositories are
+// woodpeckerAPI speaks the Woodpecker CI 3.x API: repositories are
 // addressed by a numeric id, looked up once from owner/name and cached.
 type woodpeckerAPI struct {
 	t *transport

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dronebot/dronebot/bot/config"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // Build information, set at link time (the only package-level variables):
@@ -63,6 +64,9 @@ type CLI struct {
 	Stderr    io.Writer
 	LookupEnv func(string) (string, bool)
 	Build     BuildInfo
+	// onFlags, when set, is given a subcommand's flag set instead of
+	// parsing it, and the subcommand stops there: how --help lists them.
+	onFlags func(fs *flag.FlagSet)
 }
 
 // subcommand is one entry of the command table.
@@ -71,19 +75,47 @@ type subcommand struct {
 	usage   string // after "dronebot "
 	summary string
 	run     func(ctx context.Context, cli *CLI, args []string) int
+	// about, args and examples are its --help: what it does, its
+	// positional arguments ("SINK  what it is") and typical command lines.
+	about    string
+	args     []string
+	examples []string
 }
 
 // subcommands is the command table: a new subcommand is one entry here and
 // its function in its own file.
 func subcommands() []subcommand {
 	return []subcommand{
-		{"run", "run [--config FILE]", "run the service until SIGINT/SIGTERM", runCommand},
-		{"check", "check [--config FILE]", "validate the configuration; exit 1 on any error", checkCommand},
-		{"exec", "exec [--config FILE] [--as PLATFORM:ID] [--wait] '/command ...'", "run one chat command and print the reply", execCommand},
-		{"digest", "digest [--config FILE] [--name NAME] [--send] [--html FILE]", "build a digest now: print it, write its HTML, or send it", digestCommand},
-		{"notify-test", "notify-test [--config FILE] SINK", "send a test message to one sink and print the answer", notifyTestCommand},
-		{"demo", "demo [--pace DURATION]", "run against a simulated Drone with a prompt; no configuration needed", demoCommand},
-		{"version", "version", "print version, commit and Go version", versionCommand},
+		{name: "run", usage: "run [--config FILE]", summary: "run the service until SIGINT/SIGTERM", run: runCommand,
+			about: "Runs the bot: answers chat commands, watches builds and sends alerts and digests. " +
+				"On SIGINT or SIGTERM it stops taking work and drains within server.shutdown_timeout.",
+			examples: []string{"dronebot run", "dronebot run --config /etc/dronebot/bot.yaml"}},
+		{name: "check", usage: "check [--config FILE]", summary: "validate the configuration; exit 1 on any error", run: checkCommand,
+			about: "Reads the configuration and prints each problem as file:line: error: … or file:line: warning: …, " +
+				"then a summary. It touches neither Drone nor the store. Exit 1 on any error.",
+			examples: []string{"dronebot check", "dronebot check --config staging.yaml"}},
+		{name: "exec", usage: "exec [--config FILE] [--as PLATFORM:ID] [--wait] [--format text|json] '/command ...'",
+			summary: "run one chat command and print the reply", run: execCommand,
+			about: "Runs one chat command through the same commands the chat apps use, and prints the reply. " +
+				"By default it runs as the terminal's operator, who may do everything; --as checks another identity's rights.",
+			args: []string{"'/command ...'  a chat command, quoted as one argument (/help lists them)"},
+			examples: []string{"dronebot exec '/status octo/demo'", "dronebot exec --wait '/build octo/demo main'",
+				"dronebot exec --as slack:U012AB3CD '/restart octo/demo 42'", "dronebot exec --format json '/builds octo/demo -n 5'"}},
+		{name: "digest", usage: "digest [--config FILE] [--name NAME] [--send] [--html FILE]",
+			summary: "build a digest now: print it, write its HTML, or send it", run: digestCommand,
+			about:    "Builds a digest of the configured period now from the recorded builds: prints it, writes its HTML, or sends it to its sinks.",
+			examples: []string{"dronebot digest", "dronebot digest --name weekly --html weekly.html", "dronebot digest --name daily --send"}},
+		{name: "notify-test", usage: "notify-test [--config FILE] SINK", summary: "send a test message to one sink and print the answer",
+			run:      notifyTestCommand,
+			about:    "Sends a test alert to one sink and prints what its server answered, to check a webhook or mail setup.",
+			args:     []string{"SINK  the name of a sink under sinks: in the configuration"},
+			examples: []string{"dronebot notify-test team-chat"}},
+		{name: "demo", usage: "demo [--pace DURATION]", summary: "run against a simulated Drone with a prompt; no configuration needed",
+			run:      demoCommand,
+			about:    "Starts a simulated Drone with a failing and a fixed build, prints the alerts, and gives a prompt for chat commands. It needs no configuration and reaches no outside server.",
+			examples: []string{"dronebot demo", "dronebot demo --pace 500ms"}},
+		{name: "version", usage: "version", summary: "print version, commit and Go version", run: versionCommand,
+			about: "Prints the version, the commit and the Go version of this dronebot.", examples: []string{"dronebot version"}},
 	}
 }
 
@@ -101,17 +133,69 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			return c.helpFor(args[1])
+		}
 		c.usage(c.Stdout)
 		return exitOK
 	}
+	if cmd, ok := lookup(args[0]); ok {
+		if wantsHelp(args[1:]) {
+			c.subcommandHelp(c.Stdout, cmd)
+			return exitOK
+		}
+		return cmd.run(ctx, c, args[1:])
+	}
+	c.unknown(args[0])
+	return exitUsage
+}
+
+func lookup(name string) (subcommand, bool) {
 	for _, cmd := range subcommands() {
-		if cmd.name == args[0] {
-			return cmd.run(ctx, c, args[1:])
+		if cmd.name == name {
+			return cmd, true
 		}
 	}
-	fmt.Fprintf(c.Stderr, "dronebot: unknown command %q\n\n", args[0])
+	return subcommand{}, false
+}
+
+// helpFor is "dronebot help NAME".
+func (c *CLI) helpFor(name string) int {
+	cmd, ok := lookup(name)
+	if !ok {
+		c.unknown(name)
+		return exitUsage
+	}
+	c.subcommandHelp(c.Stdout, cmd)
+	return exitOK
+}
+
+// unknown says that name is no subcommand, with the likely one.
+func (c *CLI) unknown(name string) {
+	var names []string
+	for _, cmd := range subcommands() {
+		names = append(names, cmd.name)
+	}
+	if best := spell.Nearest(name, names); best != "" {
+		fmt.Fprintf(c.Stderr, "dronebot: unknown command %q; did you mean %s?\n", name, best)
+		fmt.Fprintln(c.Stderr, "Run 'dronebot help' for the list.")
+		return
+	}
+	fmt.Fprintf(c.Stderr, "dronebot: unknown command %q\n\n", name)
 	c.usage(c.Stderr)
-	return exitUsage
+}
+
+// wantsHelp says whether args ask for help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func (c *CLI) usage(w io.Writer) {
@@ -121,12 +205,77 @@ func (c *CLI) usage(w io.Writer) {
 		fmt.Fprintf(w, "  dronebot %-40s %s\n", cmd.usage, cmd.summary)
 	}
 	fmt.Fprintln(w, "\n--config defaults to $DRONEBOT_CONFIG, then ./bot.yaml.")
+	fmt.Fprintln(w, "'dronebot help COMMAND' or 'dronebot COMMAND --help' explains one command, with examples.")
 }
 
-// flagSet starts the flags of a subcommand; errors and -h go to stderr.
+// subcommandHelp is a subcommand's --help: what it does, its arguments,
+// its options and examples.
+func (c *CLI) subcommandHelp(w io.Writer, cmd subcommand) {
+	fmt.Fprintf(w, "dronebot %s\n\n%s\n", cmd.usage, wrap(cmd.about, 76))
+	if len(cmd.args) > 0 {
+		fmt.Fprintln(w, "\nArguments:")
+		for _, a := range cmd.args {
+			name, what, _ := strings.Cut(a, "  ")
+			fmt.Fprintf(w, "  %-22s %s\n", name, strings.TrimSpace(what))
+		}
+	}
+	// The options are the subcommand's own flags, read from a flag set
+	// built as the subcommand builds it.
+	probe := &CLI{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, LookupEnv: c.LookupEnv, Build: c.Build}
+	var opts []string
+	probe.onFlags = func(fs *flag.FlagSet) {
+		fs.VisitAll(func(f *flag.Flag) {
+			kind, usage := flag.UnquoteUsage(f)
+			name := "--" + f.Name
+			if kind != "" {
+				name += " " + strings.ToUpper(kind)
+			}
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
+				usage += " (default " + f.DefValue + ")"
+			}
+			opts = append(opts, fmt.Sprintf("  %-22s %s", name, usage))
+		})
+	}
+	cmd.run(context.Background(), probe, []string{"--help"})
+	if len(opts) > 0 {
+		fmt.Fprintln(w, "\nOptions:")
+		for _, o := range opts {
+			fmt.Fprintln(w, o)
+		}
+	}
+	if len(cmd.examples) > 0 {
+		fmt.Fprintln(w, "\nExamples:")
+		for _, e := range cmd.examples {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+}
+
+// wrap breaks text into lines of at most width runes at spaces.
+func wrap(text string, width int) string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
+			lines = append(lines, line)
+			line = word
+			continue
+		}
+		line = strings.TrimSpace(line + " " + word)
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// flagSet starts the flags of a subcommand; errors go to stderr with a
+// pointer to --help.
 func (c *CLI) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("dronebot "+name, flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
+	fs.Usage = func() {
+		if cmd, ok := lookup(name); ok {
+			fmt.Fprintf(c.Stderr, "usage: dronebot %s\nRun 'dronebot %s --help' for details.\n", cmd.usage, name)
+		}
+	}
 	return fs
 }
 
@@ -141,6 +290,10 @@ func (c *CLI) configFlag(fs *flag.FlagSet) *string {
 
 // parseFlags parses args; when it returns ok=false the subcommand exits with code.
 func (c *CLI) parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	if c.onFlags != nil {
+		c.onFlags(fs)
+		return nil, exitOK, false
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, exitOK, false

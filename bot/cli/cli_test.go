@@ -70,7 +70,7 @@ func TestCheck(t *testing.T) {
 		{"syntax", []string{"check", "--config", writeFile(t, "s.yaml", "a: [\n")}, 1, nil, ""},
 		{"bad flag", []string{"check", "--verbose"}, 2, nil, "flag provided but not defined"},
 		{"extra argument", []string{"check", "--config", good, "more"}, 2, nil, `unexpected argument "more"`},
-		{"help flag", []string{"check", "-h"}, 0, nil, "-config file"},
+		{"help flag", []string{"check", "-h"}, 0, []string{"dronebot check [--config FILE]"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

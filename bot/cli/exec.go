@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/user"
 	"strings"
@@ -16,11 +17,16 @@ import (
 func execCommand(ctx context.Context, c *CLI, args []string) int {
 	fs := c.flagSet("exec")
 	path := c.configFlag(fs)
-	as := fs.String("as", "", "run with this identity's permissions, e.g. slack:U123 (default: cli:<OS user>, allowed everything)")
+	as := fs.String("as", "", "run with the permissions of `PLATFORM:ID`, e.g. slack:U123 (default: cli:<OS user>, allowed everything)")
 	wait := fs.Bool("wait", false, "for /build: wait until the build finishes and print its outcome")
+	format := fs.String("format", "text", "print the reply as `text` or as json, the platform-neutral reply")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(c.Stderr, "dronebot exec: --format is text or json, not %q\n", *format)
+		return exitUsage
 	}
 	text := strings.TrimSpace(strings.Join(rest, " "))
 	if text == "" {
@@ -46,15 +52,26 @@ func execCommand(ctx context.Context, c *CLI, args []string) int {
 		return exitFail
 	}
 	defer term.Close()
-	return runOne(ctx, c, term, from, text, *wait)
+	return runOne(ctx, c, term, from, text, *wait, *format == "json")
 }
 
 // runOne runs text as from, prints the reply, and with wait follows a
 // started build to its end. The exit code says whether all went well.
-func runOne(ctx context.Context, c *CLI, term *bot.Terminal, from commands.Identity, text string, wait bool) int {
+func runOne(ctx context.Context, c *CLI, term *bot.Terminal, from commands.Identity, text string, wait, asJSON bool) int {
 	reply := term.Commands.Run(ctx, commands.Request{Text: text, From: from,
 		Conversation: commands.Conversation{Platform: "cli", ID: from.ID}, TailLines: 50})
-	fmt.Fprint(c.Stdout, commands.RenderText(reply))
+	show := func(r commands.Reply) {
+		if !asJSON {
+			fmt.Fprint(c.Stdout, commands.RenderText(r))
+			return
+		}
+		enc := json.NewEncoder(c.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
+		}
+	}
+	show(reply)
 	if reply.Err {
 		return exitFail
 	}
@@ -66,7 +83,7 @@ func runOne(ctx context.Context, c *CLI, term *bot.Terminal, from commands.Ident
 		fmt.Fprintf(c.Stderr, "dronebot exec: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprint(c.Stdout, commands.RenderText(outcome))
+	show(outcome)
 	if outcome.Level == commands.Error || outcome.Err {
 		return exitFail
 	}

@@ -85,11 +85,12 @@ type Store struct {
 const (
 	ModePoll    = "poll"
 	ModeWebhook = "webhook"
+	ModeStream  = "stream" // Woodpecker's event stream
 )
 
 // Watch says how builds are watched.
 type Watch struct {
-	Mode           string   `yaml:"mode"` // poll | webhook
+	Mode           string   `yaml:"mode"` // poll | webhook | stream
 	Interval       Duration `yaml:"interval"`
 	SafetyPoll     Duration `yaml:"safety_poll"`
 	WebhookSecret  string   `yaml:"webhook_secret"`
@@ -211,6 +212,8 @@ type ACL struct {
 	Write  []string  `yaml:"write"`  // default nobody
 	Deploy []string  `yaml:"deploy"` // empty = the write list
 	Rules  []ACLRule `yaml:"rules"`
+	// Contact is who grants rights, named when a command is refused.
+	Contact string `yaml:"contact"`
 }
 
 // ACLRule overrides the lists for matching repositories; a nil list

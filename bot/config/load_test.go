@@ -244,6 +244,9 @@ func TestShippedConfigPassesWithEmptyEnvironment(t *testing.T) {
 	if !cfg.Routes[0].Disabled || !cfg.Digests[0].Disabled {
 		t.Errorf("route and digest to disabled sinks must be disabled")
 	}
+	if cfg.ACL.Contact != "#ci-admins" {
+		t.Errorf("acl.contact = %q, want the shipped example", cfg.ACL.Contact)
+	}
 
 	// With every variable the file uses set, nothing is disabled and run may start.
 	text, err := os.ReadFile("../../bot.yaml")

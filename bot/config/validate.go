@@ -112,7 +112,11 @@ func (c *checker) validateStore() {
 
 func (c *checker) validateWatch() {
 	w := &c.cfg.Watch
-	if c.oneOf("watch.mode", w.Mode, ModePoll, ModeWebhook) && w.Mode == ModeWebhook {
+	ok := c.oneOf("watch.mode", w.Mode, ModePoll, ModeWebhook, ModeStream)
+	if api := c.cfg.Drone.API; ok && w.Mode == ModeStream && (api == drone.DialectV1 || api == drone.DialectV08) {
+		c.rep.errorf(c.line("watch.mode"), "watch.mode: stream follows Woodpecker's event stream, which Drone has not; use poll or webhook")
+	}
+	if ok && w.Mode == ModeWebhook {
 		// Unsigned webhooks would let anyone fake builds, so the secret is required.
 		c.required("watch.webhook_secret", w.WebhookSecret)
 		if c.cfg.Drone.API == drone.DialectWoodpecker {

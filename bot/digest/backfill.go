@@ -20,6 +20,11 @@ const (
 	// DefaultMaxDetails is how many failed builds a backfill reads whole,
 	// for their failed step (the lists do not carry steps).
 	DefaultMaxDetails = 100
+	// DefaultBackfillTimeout bounds the reading, so that a large server
+	// leaves the digest time to be sent (Scheduler.Timeout bounds both).
+	DefaultBackfillTimeout = time.Minute
+	// maxReasons is how many reasons for missing builds a digest names.
+	maxReasons = 3
 	// listPageSize is what a backfill asks for; 0.8 always answers 50.
 	listPageSize = 100
 	// longestBuild is how long before a window a build may have started
@@ -49,9 +54,11 @@ type CoverageStore interface {
 type Backfill struct {
 	Drone    DroneLister
 	Coverage CoverageStore // nil: the history covers nothing
-	// MaxPages and MaxDetails bound the reading; 0 means the defaults.
+	// MaxPages, MaxDetails and Timeout bound the reading; 0 means the
+	// defaults.
 	MaxPages   int
 	MaxDetails int
+	Timeout    time.Duration
 }
 
 // filled is what a backfill found.
@@ -69,6 +76,12 @@ type filled struct {
 // watcher does not record). It never fails: what it cannot read is
 // reported as missing.
 func (bf *Backfill) run(ctx context.Context, spec Spec, from, until time.Time, watchGlobs []string) filled {
+	timeout := bf.Timeout
+	if timeout <= 0 {
+		timeout = DefaultBackfillTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var out filled
 	gaps := []store.Span{{Start: from, End: until}}
 	if bf.Coverage != nil {
@@ -103,6 +116,17 @@ func (bf *Backfill) run(ctx context.Context, spec Spec, from, until time.Time, w
 		if len(windows) == 0 {
 			continue
 		}
+		if ctx.Err() != nil {
+			// Out of time: what is left is missing, for one reason.
+			out.missing = append(out.missing, windows...)
+			if !isWatched {
+				complete = false
+			}
+			if reason := fmt.Sprintf("reading Drone took longer than %s", timeout); !slices.Contains(out.why, reason) {
+				out.why = append(out.why, reason)
+			}
+			continue
+		}
 		builds, missing, err := bf.repo(ctx, r.Slug, windows, &details)
 		out.builds = append(out.builds, builds...)
 		if err != nil {
@@ -119,6 +143,9 @@ func (bf *Backfill) run(ctx context.Context, spec Spec, from, until time.Time, w
 		out.globs = unwatchedGlobs
 	}
 	out.missing = union(out.missing)
+	if len(out.why) > maxReasons {
+		out.why = append(out.why[:maxReasons], fmt.Sprintf("%d more", len(out.why)-maxReasons))
+	}
 	return out
 }
 

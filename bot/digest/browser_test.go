@@ -55,28 +55,9 @@ func screenshot(t *testing.T, browser, page string, width, height int) image.Ima
 	return img
 }
 
-// near counts the pixels within tol of c in every channel (the browser
-// may colour-manage the images a little).
-func near(img image.Image, c color.RGBA, tol int) int {
-	n := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			p := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
-			if absDiff(p.R, c.R) <= tol && absDiff(p.G, c.G) <= tol && absDiff(p.B, c.B) <= tol {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func absDiff(a, b uint8) int {
-	if a > b {
-		return int(a - b)
-	}
-	return int(b - a)
-}
+// near counts the pixels within tol of c (the browser may colour-manage
+// the images a little).
+func near(img image.Image, c color.RGBA, tol int) int { return countNear(img, c, tol, 0) }
 
 // TestHTMLDrawsInChromium renders the preview page (the mail's HTML with
 // the charts as data: URLs) in headless Chromium, English on a desktop

@@ -5,6 +5,7 @@ import (
 	"github.com/dronebot/dronebot/bot/store"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 	"testing"
@@ -13,11 +14,22 @@ import (
 
 // countColor counts the pixels of exactly c at or below row fromY.
 func countColor(img image.Image, c color.RGBA, fromY int) int {
-	n := 0
+	return countNear(img, c, 0, fromY)
+}
+
+// countNear counts the pixels within tol of c in every channel at or
+// below row fromY. It reads the pixels as non-premultiplied RGBA.
+func countNear(img image.Image, c color.RGBA, tol, fromY int) int {
 	b := img.Bounds()
+	rgba := image.NewNRGBA(b)
+	draw.Draw(rgba, b, img, b.Min, draw.Src)
+	n := 0
+	within := func(a, b uint8) bool { return int(a)-int(b) <= tol && int(b)-int(a) <= tol }
 	for y := max(b.Min.Y, fromY); y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if color.RGBAModel.Convert(img.At(x, y)) == c {
+		row := rgba.Pix[(y-b.Min.Y)*rgba.Stride:]
+		for x := 0; x < b.Dx(); x++ {
+			p := row[4*x : 4*x+4]
+			if within(p[0], c.R) && within(p[1], c.G) && within(p[2], c.B) && within(p[3], c.A) {
 				n++
 			}
 		}

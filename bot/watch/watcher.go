@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/dronebot/dronebot/drone"
@@ -16,6 +17,9 @@ import (
 const (
 	ModePoll    = "poll"
 	ModeWebhook = "webhook"
+	// ModeStream follows the server's event stream (Woodpecker) and polls
+	// only slowly, and after every (re)connect, for what it missed.
+	ModeStream = "stream"
 )
 
 // Defaults for the poll periods.
@@ -30,9 +34,9 @@ type Options struct {
 	State  State
 	Emit   EmitFunc
 
-	Mode           string        // ModePoll (default) or ModeWebhook
+	Mode           string        // ModePoll (default), ModeWebhook or ModeStream
 	Interval       time.Duration // poll mode: time between cycles
-	SafetyPoll     time.Duration // webhook mode: time between safety cycles
+	SafetyPoll     time.Duration // webhook and stream mode: time between safety cycles
 	WebhookSecret  string
 	WebhookMaxSkew time.Duration
 	LogTail        int      // log lines per alert
@@ -47,7 +51,7 @@ type Options struct {
 	OnDroneUp func(up bool)                    // on the first cycle and whenever reachability changes
 	OnCycle   func(d time.Duration, err error) // after every poll cycle
 	OnReject  func(reason string)              // a refused webhook
-	OnFound   func(source string)              // a finished build found first by "poll" or "webhook"
+	OnFound   func(source string)              // a finished build found first by "poll", "webhook" or "stream"
 	// OnOverflow is told each webhook delivery the queue had no room for:
 	// it went on the pending list and the poller was woken.
 	OnOverflow func()
@@ -67,6 +71,10 @@ type Watcher struct {
 	// Cycles run one at a time (Run's loop), so these need no lock.
 	lastErr string
 	up      *bool
+
+	// noStream is set when the server turned out to have no event
+	// stream: stream mode then polls at Interval.
+	noStream atomic.Bool
 }
 
 // New checks opts and builds the watcher.
@@ -77,9 +85,9 @@ func New(opts Options) (*Watcher, error) {
 	switch opts.Mode {
 	case "":
 		opts.Mode = ModePoll
-	case ModePoll, ModeWebhook:
+	case ModePoll, ModeWebhook, ModeStream:
 	default:
-		return nil, fmt.Errorf("watch: unknown mode %q (want poll or webhook)", opts.Mode)
+		return nil, fmt.Errorf("watch: unknown mode %q (want poll, webhook or stream)", opts.Mode)
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
@@ -136,7 +144,8 @@ func (w *Watcher) Pipeline() *Pipeline { return w.pipeline }
 
 // Period is the time between poll cycles in the configured mode.
 func (w *Watcher) Period() time.Duration {
-	if w.opts.Mode == ModeWebhook {
+	switch {
+	case w.opts.Mode == ModeWebhook, w.opts.Mode == ModeStream && !w.noStream.Load():
 		return w.opts.SafetyPoll
 	}
 	return w.opts.Interval
@@ -154,6 +163,17 @@ func (w *Watcher) Run(ctx context.Context) error {
 		_ = w.webhook.Run(ctx) // ends with ctx
 	}()
 	defer func() { <-done }()
+
+	// In stream mode a (re)connected stream asks for a cycle at once: the
+	// stream cannot resume, so what it missed is found by a poll.
+	if w.opts.Mode == ModeStream {
+		streamDone := make(chan struct{})
+		go func() {
+			defer close(streamDone)
+			w.follow(ctx, w.wake)
+		}()
+		defer func() { <-streamDone }()
+	}
 
 	timer := time.NewTimer(0)
 	defer timer.Stop()

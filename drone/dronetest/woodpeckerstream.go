@@ -110,6 +110,10 @@ func (s *Server) publishLocked(r *repoState, b *buildState) {
 	s.wp.changed = make(chan struct{})
 }
 
+// EndStreams ends every open event stream, as a restart of the server
+// does; clients reconnect.
+func (s *Server) EndStreams() { s.closeStreams() }
+
 // closeStreams ends every open stream, so Close does not wait for them.
 func (s *Server) closeStreams() {
 	s.mu.Lock()

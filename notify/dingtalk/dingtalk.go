@@ -8,8 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -48,26 +46,20 @@ func (c *Config) Secrets() []notify.Secret {
 
 // Sink is a DingTalk custom robot.
 type Sink struct {
-	name   string
-	url    string
+	notify.Hook
 	secret string
-	hc     *http.Client
-	log    *slog.Logger
-	now    func() time.Time
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("dingtalk", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("dingtalk", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
-	return &Sink{name: env.Name, url: cfg.URL, secret: cfg.Secret, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{Hook: hook, secret: cfg.Secret}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Limits is the robot's rate limit: 20 a minute, and DingTalk throttles a
 // robot for 10 minutes once it is exceeded.
@@ -86,18 +78,18 @@ func Sign(secret string, timestampMillis int64) string {
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := encode(m)
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("dingtalk sink %q: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
 	target, err := s.signedURL()
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("dingtalk sink %q: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, target, nil, body)
+	resp, err := notify.PostJSON(ctx, s.Hook.Client(), target, nil, body)
 	if err != nil {
-		return fmt.Errorf("dingtalk sink %q: %w", s.name, err)
+		return s.Hook.Err(err)
 	}
-	if err := check(resp, s.now()); err != nil {
-		return fmt.Errorf("dingtalk sink %q: %w", s.name, err)
+	if err := check(resp, s.Hook.Now()); err != nil {
+		return s.Hook.Err(err)
 	}
 	return nil
 }
@@ -105,13 +97,13 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 // signedURL is the URL with timestamp and sign added when a secret is set.
 func (s *Sink) signedURL() (string, error) {
 	if s.secret == "" {
-		return s.url, nil
+		return s.Hook.URL(), nil
 	}
-	u, err := url.Parse(s.url)
+	u, err := url.Parse(s.Hook.URL())
 	if err != nil {
-		return "", fmt.Errorf("url %s: %w", notify.RedactURL(s.url), err)
+		return "", fmt.Errorf("url %s: %w", notify.RedactURL(s.Hook.URL()), err)
 	}
-	ts := s.now().UnixMilli()
+	ts := s.Hook.Now().UnixMilli()
 	q := u.Query()
 	q.Set("timestamp", strconv.FormatInt(ts, 10))
 	q.Set("sign", Sign(s.secret, ts))
@@ -141,7 +133,7 @@ type payload struct {
 // longer than the text, so it measures and tries again).
 func encode(m *notify.Message) ([]byte, error) {
 	mentions := mentionsOf(m)
-	opts := notify.MarkdownOptions{Mention: func(a *notify.Alert) string {
+	opts := notify.MarkdownOptions{Defuse: true, Mention: func(a *notify.Alert) string {
 		if a.Mentions.DingTalk == "" {
 			return ""
 		}

@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -52,29 +51,32 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Discord webhook.
 type Sink struct {
-	name string
-	url  string // with wait=true, so that Discord answers once the message is saved
-	hc   *http.Client
-	log  *slog.Logger
-	now  func() time.Time
+	notify.Hook // its URL says wait=true
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("discord", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("discord", waitURL(cfg.URL), Token, env)
+	if err != nil {
 		return nil, err
 	}
-	u, _ := url.Parse(cfg.URL)
+	return &Sink{Hook: hook}, nil
+}
+
+// waitURL is raw with wait=true, so that Discord answers once the message
+// is saved, and says so when it is not.
+func waitURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
 	q := u.Query()
 	q.Set("wait", "true")
 	u.RawQuery = q.Encode()
-	return &Sink{name: env.Name, url: u.String(), hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return u.String()
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Limits are the webhook's and its channel's rates.
 func (s *Sink) Limits() []notify.Window { return limits }
@@ -83,16 +85,9 @@ func (s *Sink) Limits() []notify.Window { return limits }
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("discord sink %q: encoding the message: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding the message: %w", err)))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
-	if err != nil {
-		return fmt.Errorf("discord sink %q: %w", s.name, err)
-	}
-	if err := check(resp, s.now()); err != nil {
-		return fmt.Errorf("discord sink %q: %w", s.name, err)
-	}
-	return nil
+	return s.Hook.Deliver(ctx, nil, body, check)
 }
 
 // answer is Discord's error body; a 429 adds retry_after, in seconds.

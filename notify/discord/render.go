@@ -70,15 +70,10 @@ func payloadOf(m *notify.Message) *payload {
 // title is the rendering's heading in the message's language ("❌ failure:
 // octo/demo #42 (main)"), without its link: the embed links to the build.
 func title(m *notify.Message) string {
-	first, _, _ := strings.Cut(notify.Markdown(m, 0, notify.MarkdownOptions{}), "\n")
-	t, ok := strings.CutPrefix(first, "## ")
-	if !ok {
-		return notify.Subject(m)
+	if t, _ := notify.Heading(notify.Markdown(m, 0, notify.MarkdownOptions{})); t != "" {
+		return t
 	}
-	if text, _, linked := strings.Cut(strings.TrimPrefix(t, "["), "]("); linked && strings.HasPrefix(t, "[") {
-		return text
-	}
-	return t
+	return notify.Subject(m)
 }
 
 // description is the markdown rendering without its title line (the
@@ -88,10 +83,7 @@ func description(m *notify.Message, room int) string {
 	budget := room * 3
 	var md string
 	for range 8 {
-		md = notify.Markdown(m, budget, notify.MarkdownOptions{})
-		if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "## ") {
-			md = rest
-		}
+		_, md = notify.Heading(notify.Markdown(m, budget, notify.MarkdownOptions{}))
 		n := chars(md)
 		if n <= room {
 			return md
@@ -101,33 +93,8 @@ func description(m *notify.Message, room int) string {
 	return cutChars(md, room)
 }
 
-// Embed colours.
-const (
-	red   = 0xE01E5A
-	green = 0x2EB67D
-	amber = 0xECB22E
-	grey  = 0x868E96
-	blue  = 0x1D9BD1
-)
+// colours are the embeds' by tone.
+var colours = map[notify.Tone]int{notify.ToneInfo: 0x1D9BD1, notify.ToneGood: 0x2EB67D, notify.ToneWarning: 0xECB22E,
+	notify.ToneBad: 0xE01E5A, notify.ToneMuted: 0x868E96}
 
-func colour(m *notify.Message) int {
-	if m.Notice != nil {
-		switch m.Notice.Level {
-		case notify.LevelError:
-			return red
-		case notify.LevelWarning:
-			return amber
-		}
-		return blue
-	}
-	c := green
-	for _, a := range m.Alerts {
-		switch {
-		case a.Outcome.Failed():
-			return red
-		case a.Outcome == notify.OutcomeKilled:
-			c = grey
-		}
-	}
-	return c
-}
+func colour(m *notify.Message) int { return colours[notify.ToneOf(m)] }

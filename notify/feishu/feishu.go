@@ -9,8 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -56,20 +54,17 @@ func (c *Config) Secrets() []notify.Secret {
 
 // Sink is a Feishu custom bot.
 type Sink struct {
-	name   string
-	url    string
+	notify.Hook
 	secret string
 	format string
-	hc     *http.Client
-	log    *slog.Logger
-	now    func() time.Time
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("feishu", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("feishu", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
 	format := cfg.Format
@@ -80,11 +75,8 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 	default:
 		return nil, fmt.Errorf("feishu sink %q: format %q is not card or post", env.Name, cfg.Format)
 	}
-	return &Sink{name: env.Name, url: cfg.URL, secret: cfg.Secret, format: format, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{Hook: hook, secret: cfg.Secret, format: format}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Limits are Feishu's rate limits per bot: 100 a minute and 5 a second
 // (Feishu's custom bot documentation). Both are sliding windows.
@@ -104,19 +96,12 @@ func Sign(secret string, timestampSeconds int64) string {
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	var sig signature
 	if s.secret != "" {
-		ts := s.now().Unix()
+		ts := s.Hook.Now().Unix()
 		sig = signature{Timestamp: strconv.FormatInt(ts, 10), Sign: Sign(s.secret, ts)}
 	}
 	body, err := encode(m, s.format, sig)
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("feishu sink %q: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
-	if err != nil {
-		return fmt.Errorf("feishu sink %q: %w", s.name, err)
-	}
-	if err := check(resp, s.now()); err != nil {
-		return fmt.Errorf("feishu sink %q: %w", s.name, err)
-	}
-	return nil
+	return s.Hook.Deliver(ctx, nil, body, check)
 }

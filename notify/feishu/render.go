@@ -79,11 +79,8 @@ func encode(m *notify.Message, format string, sig signature) ([]byte, error) {
 // cardOf is an interactive card: the subject in a header coloured by
 // outcome, the markdown rendering as its body, and a button to the build.
 func cardOf(m *notify.Message, limit int) *card {
-	md := notify.Markdown(m, limit, notify.MarkdownOptions{})
 	// The header already shows the title line.
-	if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "## ") {
-		md = rest
-	}
+	_, md := notify.Heading(notify.Markdown(m, limit, notify.MarkdownOptions{Defuse: true}))
 	c := &card{
 		Config:   map[string]bool{"wide_screen_mode": true},
 		Header:   cardHeader{Title: text{Tag: "plain_text", Content: notify.TruncateBytes(notify.Subject(m), 300, "…")}, Template: template(m)},
@@ -100,25 +97,8 @@ func cardOf(m *notify.Message, limit int) *card {
 
 // template is the card header colour.
 func template(m *notify.Message) string {
-	if m.Notice != nil {
-		switch m.Notice.Level {
-		case notify.LevelError:
-			return "red"
-		case notify.LevelWarning:
-			return "orange"
-		}
-		return "blue"
-	}
-	colour := "green"
-	for _, a := range m.Alerts {
-		switch {
-		case a.Outcome.Failed():
-			return "red"
-		case a.Outcome == notify.OutcomeKilled:
-			colour = "grey"
-		}
-	}
-	return colour
+	return map[notify.Tone]string{notify.ToneInfo: "blue", notify.ToneGood: "green", notify.ToneWarning: "orange",
+		notify.ToneBad: "red", notify.ToneMuted: "grey"}[notify.ToneOf(m)]
 }
 
 // postContent is rich text: one paragraph per line of the text rendering,

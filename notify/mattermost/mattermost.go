@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -46,25 +45,19 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Mattermost incoming webhook.
 type Sink struct {
-	name string
-	url  string
-	hc   *http.Client
-	log  *slog.Logger
-	now  func() time.Time
+	notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("mattermost", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("mattermost", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
-	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{Hook: hook}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Limits is the server's rate, should it enforce one.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -73,16 +66,9 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := notify.MarshalJSON(payloadOf(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("mattermost sink %q: encoding the message: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding the message: %w", err)))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
-	if err != nil {
-		return fmt.Errorf("mattermost sink %q: %w", s.name, err)
-	}
-	if err := check(resp, s.now()); err != nil {
-		return fmt.Errorf("mattermost sink %q: %w", s.name, err)
-	}
-	return nil
+	return s.Hook.Deliver(ctx, nil, body, check)
 }
 
 // appError is the body of Mattermost's error answers.

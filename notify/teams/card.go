@@ -100,24 +100,8 @@ func cardOf(m *notify.Message, limit int) card {
 	return c
 }
 
-// colour is the heading's: red for bad news, green for good.
-func colour(m *notify.Message) string {
-	if m.Notice != nil {
-		switch m.Notice.Level {
-		case notify.LevelError:
-			return "Attention"
-		case notify.LevelWarning:
-			return "Warning"
-		}
-		return "Default"
-	}
-	for _, a := range m.Alerts {
-		if a.Outcome.Failed() {
-			return "Attention"
-		}
-	}
-	if len(m.Alerts) > 0 && m.Alerts[0].Outcome == notify.OutcomeKilled {
-		return "Default"
-	}
-	return "Good"
-}
+// colours are the heading's by tone.
+var colours = map[notify.Tone]string{notify.ToneInfo: "Default", notify.ToneGood: "Good", notify.ToneWarning: "Warning",
+	notify.ToneBad: "Attention", notify.ToneMuted: "Default"}
+
+func colour(m *notify.Message) string { return colours[notify.ToneOf(m)] }

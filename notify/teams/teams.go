@@ -11,9 +11,6 @@ package teams
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -48,25 +45,19 @@ func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.U
 
 // Sink is one Teams workflow.
 type Sink struct {
-	name string
-	url  string
-	hc   *http.Client
-	log  *slog.Logger
-	now  func() time.Time
+	notify.Hook
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("teams", cfg.URL, Token); err != nil {
+	hook, err := notify.NewHook("teams", cfg.URL, Token, env)
+	if err != nil {
 		return nil, err
 	}
-	return &Sink{name: env.Name, url: cfg.URL, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{Hook: hook}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Limits is the channel's posting rate.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
@@ -77,14 +68,7 @@ func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, 
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := encode(m)
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("teams sink %q: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
-	if err != nil {
-		return fmt.Errorf("teams sink %q: %w", s.name, err)
-	}
-	if err := notify.CheckResponse(resp, s.now()); err != nil {
-		return fmt.Errorf("teams sink %q: %w", s.name, err)
-	}
-	return nil
+	return s.Hook.Deliver(ctx, nil, body, notify.CheckResponse)
 }

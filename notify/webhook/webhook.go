@@ -6,11 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/dronebot/dronebot/notify"
 )
@@ -50,19 +48,16 @@ func (c *Config) FixedFormat() string { return "the dronebot.alert/v1 JSON" }
 
 // Sink posts to one webhook.
 type Sink struct {
-	name   string
-	url    string
+	notify.Hook
 	header http.Header
-	hc     *http.Client
-	log    *slog.Logger
-	now    func() time.Time
 }
 
 var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	if err := env.CheckURL("webhook", cfg.URL, notify.HookToken{}); err != nil {
+	hook, err := notify.NewHook("webhook", cfg.URL, notify.HookToken{}, env)
+	if err != nil {
 		return nil, err
 	}
 	header := http.Header{}
@@ -70,28 +65,25 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 		header.Set(k, v)
 	}
 	header.Set("User-Agent", "dronebot")
-	return &Sink{name: env.Name, url: cfg.URL, header: header, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
+	return &Sink{Hook: hook, header: header}, nil
 }
-
-// Name is the configured name.
-func (s *Sink) Name() string { return s.name }
 
 // Send posts m wrapped in notify.Payload.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	body, err := json.Marshal(notify.NewPayload(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("webhook sink %q: encoding: %w", s.name, err))
+		return notify.Permanent(s.Hook.Err(fmt.Errorf("encoding: %w", err)))
 	}
 	header := s.header.Clone()
 	if m.ID != "" {
 		header.Set(DeliveryHeader, m.ID)
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, header, body)
+	resp, err := s.Hook.Post(ctx, header, body)
 	if err != nil {
-		return fmt.Errorf("webhook sink %q: %w", s.name, err)
+		return s.Hook.Err(err)
 	}
-	if err := notify.CheckResponse(resp, s.now()); err != nil {
-		return fmt.Errorf("webhook sink %q: %s: %w", s.name, notify.RedactURL(s.url), err)
+	if err := notify.CheckResponse(resp, s.Hook.Now()); err != nil {
+		return s.Hook.Err(fmt.Errorf("%s: %w", notify.RedactURL(s.Hook.URL()), err))
 	}
 	return nil
 }

@@ -22,11 +22,11 @@ func (s *Sink) post(ctx context.Context, p *payload) error {
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("encoding %s: %w", p.MsgType, err))
 	}
-	resp, err := notify.PostJSON(ctx, s.hc, s.url, nil, body)
+	resp, err := s.Hook.Post(ctx, nil, body)
 	if err != nil {
 		return err
 	}
-	code, msg, err := notify.ErrcodeAnswer(resp, s.now())
+	code, msg, err := notify.ErrcodeAnswer(resp, s.Hook.Now())
 	if err != nil {
 		return err
 	}
