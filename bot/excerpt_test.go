@@ -169,6 +169,9 @@ func TestEveryKeyLineReachesEverySink(t *testing.T) {
 		for path, out := range outputs {
 			for _, n := range fx.KeyLines {
 				want := masker.Mask(logtext.Clean(fx.raw[n-1]))
+				if path == "wecom" {
+					want = notify.DefuseMarkup(want) // WeCom has no escapes
+				}
 				if !strings.Contains(out, want) {
 					t.Errorf("%s: %s lacks key line %d %q", fx.name, path, n, want)
 				}

@@ -8,12 +8,14 @@ import (
 // syntax is how one output format spells the few things the renderings use.
 // Every text piece passes through esc before it is decorated.
 type syntax struct {
-	esc     func(string) string
-	heading func(string) string
-	bold    func(string) string
-	link    func(text, url string) string
-	code    func(string) string // inline
-	line    func(string) string // wraps each finished line
+	esc func(string) string
+	// blockEsc is for log lines in the block; nil means esc.
+	blockEsc func(string) string
+	heading  func(string) string
+	bold     func(string) string
+	link     func(text, url string) string
+	code     func(string) string // inline
+	line     func(string) string // wraps each finished line
 	// blockOpen/blockClose surround the log tail; blockLine prefixes each of
 	// its lines. fenced says the block is a markdown code fence that must
 	// stay closed when the text is cut.
@@ -27,9 +29,13 @@ func identity(s string) string { return s }
 // inlineSafe keeps a value from breaking out of inline code.
 func inlineSafe(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
-func markdownSyntax(codeBlocks bool) *syntax {
+func markdownSyntax(codeBlocks, defuse bool) *syntax {
+	esc := identity
+	if defuse {
+		esc = DefuseMarkup
+	}
 	s := &syntax{
-		esc:     identity,
+		esc:     esc,
 		heading: func(t string) string { return "## " + t },
 		bold:    func(t string) string { return "**" + t + "**" },
 		link: func(t, u string) string {
@@ -43,7 +49,8 @@ func markdownSyntax(codeBlocks bool) *syntax {
 		join: "\n",
 	}
 	if codeBlocks {
-		s.blockOpen, s.blockClose, s.fenced = "```", "```", true
+		// Inside a fence nothing is markup: log lines stay as they were.
+		s.blockOpen, s.blockClose, s.fenced, s.blockEsc = "```", "```", true, identity
 	} else {
 		s.blockLine = "> "
 	}
@@ -90,6 +97,10 @@ func htmlSyntax() *syntax {
 // block renders the log tail lines as a block.
 func (s *syntax) block(lines []string) []string {
 	out := make([]string, 0, len(lines)+2)
+	esc := s.blockEsc
+	if esc == nil {
+		esc = s.esc
+	}
 	if s.blockOpen != "" {
 		out = append(out, s.blockOpen)
 	}
@@ -98,7 +109,7 @@ func (s *syntax) block(lines []string) []string {
 			// A fence inside the tail would end the block early.
 			l = strings.ReplaceAll(l, "```", "'''")
 		}
-		out = append(out, s.blockLine+s.esc(l))
+		out = append(out, s.blockLine+esc(l))
 	}
 	if s.blockClose != "" {
 		out = append(out, s.blockClose)
@@ -150,4 +161,34 @@ func openFence(text string) bool {
 		}
 	}
 	return open
+}
+
+// DefuseMarkup makes text from a build (commit titles, branches, names,
+// log lines) unable to form links, <font> tags or <@id> mentions in chat
+// markdown that has no escapes (WeCom, DingTalk and Feishu render a
+// backslash literally): the "<" that opens a tag or mention and the "]"
+// that ends a link's text become look-alikes; every other character stays,
+// so "[Makefile:14] Error 1" and "a < b" read as they were.
+func DefuseMarkup(s string) string {
+	if !strings.ContainsAny(s, "<]") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		next := byte(0)
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch {
+		case c == '<' && (next == '/' || next == '@' || next == '!' || next|0x20 >= 'a' && next|0x20 <= 'z'):
+			b.WriteString("＜")
+		case c == ']' && (next == '(' || next == '['):
+			b.WriteString("］")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

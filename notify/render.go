@@ -23,6 +23,9 @@ type MarkdownOptions struct {
 	// NoCodeBlocks is for platforms without fenced code blocks (WeCom
 	// markdown v1): the log tail is quoted line by line instead.
 	NoCodeBlocks bool
+	// Defuse turns markup in text from the build into look-alikes (see
+	// DefuseMarkup), for platforms whose markdown has no escapes.
+	Defuse bool
 }
 
 // Markdown renders m as markdown of at most limit UTF-8 bytes (0: no limit).
@@ -30,7 +33,7 @@ type MarkdownOptions struct {
 // cut at a line and rune boundary with code fences kept closed. A merged
 // burst names every build, worst first, with tails only when they fit.
 func Markdown(m *Message, limit int, opts MarkdownOptions) string {
-	return render(m, limit, markdownSyntax(!opts.NoCodeBlocks), opts.Mention)
+	return render(m, limit, markdownSyntax(!opts.NoCodeBlocks, opts.Defuse), opts.Mention)
 }
 
 // Text renders m as plain text of at most limit bytes (0: no limit), for

@@ -278,3 +278,31 @@ func countFences(s string) int {
 	}
 	return n
 }
+
+func TestDefuseMarkup(t *testing.T) {
+	cases := map[string]string{
+		"[点我](https://evil.example)":     "[点我］(https://evil.example)",
+		`<font color="warning">x</font>`: `＜font color="warning">x＜/font>`,
+		"<@all> <@lisi>":                 "＜@all> ＜@lisi>",
+		"<https://evil.example>":         "＜https://evil.example>",
+		"[a][ref]":                       "[a］[ref]",
+		"<!-- hidden -->":                "＜!-- hidden -->",
+		// Text that is not markup stays as it was.
+		"make: *** [Makefile:14: build/parser.o] Error 1": "make: *** [Makefile:14: build/parser.o] Error 1",
+		"if a < b && c <= 3 ]":                            "if a < b && c <= 3 ]",
+		"":                                                "",
+	}
+	for in, want := range cases {
+		if got := DefuseMarkup(in); got != want {
+			t.Errorf("DefuseMarkup(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Fenced log lines are literal already and stay untouched.
+	a := sampleAlert(2)
+	a.Title = "[x](https://evil.example)"
+	a.Log.Lines[1] = "<font>[y](https://evil.example)"
+	got := Markdown(&Message{Alerts: []*Alert{a}}, 0, MarkdownOptions{Defuse: true})
+	if !strings.Contains(got, "[x］(https://evil.example)") || !strings.Contains(got, "1200  <font>[y](https://evil.example)") {
+		t.Errorf("defused:\n%s", got)
+	}
+}

@@ -43,7 +43,7 @@ func (s *Store) FinishBuild(ctx context.Context, f FinishedBuild) (applied bool,
 			return fmt.Errorf("pending: %w", err)
 		}
 		queued = make([]EnqueueResult, len(f.Deliveries))
-		return enqueueAll(ctx, tx, f.Deliveries, queued, now)
+		return s.enqueueAll(ctx, tx, f.Deliveries, queued, now)
 	})
 	if err != nil {
 		return false, nil, fmt.Errorf("store: finish build %s#%d: %w", f.Repo, f.Number, err)

@@ -155,9 +155,9 @@ func (s *Store) Watched(ctx context.Context, since, until time.Time) ([]Span, er
 }
 
 // Prune deletes the history of builds finished before olderThan (the
-// store.retention horizon) and returns how many went. Seen marks and the
-// outbox's dedup records stay: dedup is permanent. Payloads of dropped
-// deliveries older than the horizon are cleared to keep the file small.
+// store.retention horizon) and returns how many went, with the dedupe
+// records of deliveries done before it, and gives the freed pages back to
+// the file system. Seen marks stay.
 func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -171,10 +171,11 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM watch_spans WHERE end_at < ?`, toDB(olderThan)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET payload = NULL
-			WHERE state = 'dropped' AND created < ? AND payload IS NOT NULL`, toDB(olderThan))
-		return err
+		return pruneDelivered(ctx, tx, olderThan)
 	})
+	if err == nil {
+		err = s.reclaim(ctx)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: prune: %w", err)
 	}

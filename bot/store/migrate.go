@@ -123,6 +123,25 @@ CREATE TABLE seen_requests (
 ) WITHOUT ROWID;
 CREATE INDEX seen_requests_by_until ON seen_requests (until);
 `},
+		{"the outbox holds only queued deliveries; delivered keys move to a dedupe table", `
+CREATE TABLE delivered (
+	id          INTEGER PRIMARY KEY,
+	key         TEXT    NOT NULL,
+	destination TEXT    NOT NULL,
+	done        INTEGER NOT NULL,
+	dropped     INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX delivered_by_key ON delivered (key, destination);
+CREATE INDEX delivered_by_done ON delivered (done);
+
+INSERT INTO delivered (id, key, destination, done, dropped)
+	SELECT id, key, destination,
+		COALESCE(NULLIF(CASE state WHEN 'sent' THEN sent ELSE dropped END, 0), created),
+		state = 'dropped'
+	FROM outbox WHERE state != 'queued';
+DELETE FROM outbox WHERE state != 'queued';
+CREATE INDEX outbox_due ON outbox (state, next_attempt);
+`},
 	}
 }
 

@@ -22,12 +22,14 @@ const (
 const maxErrorLen = 1000
 
 // Delivery is one message for one destination. (Key, Destination) is
-// unique for the life of the store: that is the permanent dedup.
+// unique for as long as the store keeps it: a queued delivery in the
+// outbox, then, once sent or dropped, a slim record in the dedupe table
+// until retention prunes it.
 type Delivery struct {
 	ID          int64
 	Key         string // what is sent, e.g. "octo/demo#42:failure"
 	Destination string // a sink name or a conversation, e.g. "slack:C123"
-	Payload     []byte // the rendered message; cleared once sent
+	Payload     []byte // the rendered message; gone once sent or dropped
 	Created     time.Time
 	State       DeliveryState
 	// Attempts counts MarkAttempt calls. Attempted says a send was started
@@ -39,7 +41,7 @@ type Delivery struct {
 	LastError   string
 	Sent        time.Time
 	Dropped     time.Time
-	DropReason  string
+	DropReason  string // kept only while the delivery is in the outbox, so never read back
 }
 
 // EnqueueResult is the outcome of one Enqueue.
@@ -49,12 +51,13 @@ type EnqueueResult struct {
 }
 
 // Enqueue stores d before any send. queued is false, and nothing changes,
-// when d.Key was ever enqueued for d.Destination, whatever became of it.
+// when d.Key was enqueued for d.Destination before, whatever became of it
+// (within retention once it was sent or dropped).
 // A zero d.Created is set to now.
 func (s *Store) Enqueue(ctx context.Context, d Delivery) (id int64, queued bool, err error) {
 	var r EnqueueResult
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		r, err = enqueue(ctx, tx, d, s.now())
+		r, err = s.enqueue(ctx, tx, d, s.now())
 		return err
 	})
 	if err != nil {
@@ -67,7 +70,7 @@ func (s *Store) Enqueue(ctx context.Context, d Delivery) (id int64, queued bool,
 func (s *Store) EnqueueAll(ctx context.Context, ds []Delivery) ([]EnqueueResult, error) {
 	out := make([]EnqueueResult, len(ds))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return enqueueAll(ctx, tx, ds, out, s.now())
+		return s.enqueueAll(ctx, tx, ds, out, s.now())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue all: %w", err)
@@ -75,9 +78,9 @@ func (s *Store) EnqueueAll(ctx context.Context, ds []Delivery) ([]EnqueueResult,
 	return out, nil
 }
 
-func enqueueAll(ctx context.Context, tx *sql.Tx, ds []Delivery, out []EnqueueResult, now time.Time) error {
+func (s *Store) enqueueAll(ctx context.Context, tx *sql.Tx, ds []Delivery, out []EnqueueResult, now time.Time) error {
 	for i, d := range ds {
-		r, err := enqueue(ctx, tx, d, now)
+		r, err := s.enqueue(ctx, tx, d, now)
 		if err != nil {
 			return fmt.Errorf("%s to %s: %w", d.Key, d.Destination, err)
 		}
@@ -86,17 +89,24 @@ func enqueueAll(ctx context.Context, tx *sql.Tx, ds []Delivery, out []EnqueueRes
 	return nil
 }
 
-// enqueue must run in a transaction so the lookup of an earlier id sees
+// enqueue must run in a transaction so the lookups of an earlier id see
 // the same state the insert did.
-func enqueue(ctx context.Context, tx *sql.Tx, d Delivery, now time.Time) (EnqueueResult, error) {
+func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, d Delivery, now time.Time) (EnqueueResult, error) {
 	if d.Key == "" || d.Destination == "" {
 		return EnqueueResult{}, errors.New("empty key or destination")
 	}
 	if d.Created.IsZero() {
 		d.Created = now
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (key, destination, payload, created, next_attempt)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, destination) DO NOTHING`,
+	var done int64
+	err := tx.StmtContext(ctx, s.st.doneID).QueryRowContext(ctx, d.Key, d.Destination).Scan(&done)
+	switch {
+	case err == nil:
+		return EnqueueResult{ID: done}, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return EnqueueResult{}, err
+	}
+	res, err := tx.StmtContext(ctx, s.st.insert).ExecContext(ctx,
 		d.Key, d.Destination, d.Payload, toDB(d.Created), toDB(d.NextAttempt))
 	if err != nil {
 		return EnqueueResult{}, err
@@ -108,7 +118,7 @@ func enqueue(ctx context.Context, tx *sql.Tx, d Delivery, now time.Time) (Enqueu
 		return EnqueueResult{ID: id, Queued: true}, err
 	}
 	var id int64
-	err = tx.QueryRowContext(ctx, `SELECT id FROM outbox WHERE key = ? AND destination = ?`, d.Key, d.Destination).Scan(&id)
+	err = tx.StmtContext(ctx, s.st.queuedID).QueryRowContext(ctx, d.Key, d.Destination).Scan(&id)
 	return EnqueueResult{ID: id}, err
 }
 
@@ -122,11 +132,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Delivery, 
 		return nil, nil
 	}
 	at := toDB(now)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM outbox o
-		WHERE o.state = 'queued' AND o.next_attempt <= ?
-		  AND NOT EXISTS (SELECT 1 FROM outbox p
-			WHERE p.state = 'queued' AND p.destination = o.destination AND p.id < o.id AND p.next_attempt > ?)
-		ORDER BY o.id LIMIT ?`, at, at, limit)
+	rows, err := s.st.due.QueryContext(ctx, at, at, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
@@ -145,10 +151,14 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Delivery, 
 	return out, nil
 }
 
-// GetDelivery reads one delivery by id.
+// GetDelivery reads one delivery by id. A sent or dropped one has only
+// its key, destination, state and time left.
 func (s *Store) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 	row := s.reader.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM outbox o WHERE o.id = ?`, id)
 	d, err := scanDelivery(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		d, err = s.getDone(ctx, id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
@@ -156,6 +166,20 @@ func (s *Store) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 		return Delivery{}, fmt.Errorf("store: delivery %d: %w", id, err)
 	}
 	return d, nil
+}
+
+func (s *Store) getDone(ctx context.Context, id int64) (Delivery, error) {
+	d := Delivery{ID: id, State: StateSent}
+	var done int64
+	var dropped int
+	err := s.reader.QueryRowContext(ctx, `SELECT key, destination, done, dropped FROM delivered WHERE id = ?`, id).
+		Scan(&d.Key, &d.Destination, &done, &dropped)
+	if dropped != 0 {
+		d.State, d.Dropped = StateDropped, fromDB(done)
+	} else {
+		d.Sent = fromDB(done)
+	}
+	return d, err
 }
 
 const deliveryColumns = `o.id, o.key, o.destination, o.payload, o.created, o.state, o.attempts, o.attempted,
@@ -175,49 +199,71 @@ func scanDelivery(row scanner) (Delivery, error) {
 // MarkAttempt records, durably and before the send, that a send of id is
 // starting, so a crash mid-send leaves the delivery Attempted.
 func (s *Store) MarkAttempt(ctx context.Context, id int64) error {
-	return s.mark(ctx, "mark attempt", id, "",
-		`UPDATE outbox SET attempts = attempts + 1, attempted = 1 WHERE id = ? AND state = 'queued'`, id)
+	return s.mark(ctx, "mark attempt", id, "", func(tx *sql.Tx) (sql.Result, error) {
+		return tx.StmtContext(ctx, s.st.attempt).ExecContext(ctx, id)
+	})
 }
 
 // MarkRetry records a failed send: the delivery is due again at next.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
-	return s.mark(ctx, "mark retry", id, "",
-		`UPDATE outbox SET attempted = 0, next_attempt = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
-		toDB(next), truncate(lastErr, maxErrorLen), id)
+	return s.mark(ctx, "mark retry", id, "", func(tx *sql.Tx) (sql.Result, error) {
+		return tx.StmtContext(ctx, s.st.retry).ExecContext(ctx, toDB(next), truncate(lastErr, maxErrorLen), id)
+	})
 }
 
-// MarkSent records that the destination accepted id at at. The payload is
-// cleared; the (key, destination) record stays for dedup. Marking a sent
-// delivery again is a no-op.
+// MarkSent records that the destination accepted id at at. The delivery
+// leaves the outbox; its (key, destination) stays in the dedupe table.
+// Marking a sent delivery again is a no-op.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return s.mark(ctx, "mark sent", id, StateSent,
-		`UPDATE outbox SET state = 'sent', sent = ?, attempted = 0, payload = NULL WHERE id = ? AND state = 'queued'`,
-		toDB(at), id)
+	return s.mark(ctx, "mark sent", id, StateSent, func(tx *sql.Tx) (sql.Result, error) {
+		return s.moveDone(ctx, tx, id, at, false)
+	})
 }
 
-// MarkDropped gives id up with a reason (too old, refused for good). It is
-// never queued again, nor is its key for that destination.
+// MarkDropped gives id up (too old, refused for good); the caller logs the
+// reason. It is never queued again, nor is its key for that destination
+// within retention.
 func (s *Store) MarkDropped(ctx context.Context, id int64, reason string) error {
-	return s.mark(ctx, "mark dropped", id, StateDropped,
-		`UPDATE outbox SET state = 'dropped', dropped = ?, drop_reason = ?, attempted = 0 WHERE id = ? AND state = 'queued'`,
-		toDB(s.now()), truncate(reason, maxErrorLen), id)
+	_ = reason // recorded by the caller's log, not kept: the dedupe record is slim
+	return s.mark(ctx, "mark dropped", id, StateDropped, func(tx *sql.Tx) (sql.Result, error) {
+		return s.moveDone(ctx, tx, id, s.now(), true)
+	})
+}
+
+// moveDone moves a queued delivery into the dedupe table.
+func (s *Store) moveDone(ctx context.Context, tx *sql.Tx, id int64, at time.Time, dropped bool) (sql.Result, error) {
+	res, err := tx.StmtContext(ctx, s.st.moveDone).ExecContext(ctx, toDB(at), boolToInt(dropped), id)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return res, err
+	}
+	if _, err := tx.StmtContext(ctx, s.st.deleteQueued).ExecContext(ctx, id); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // mark runs an update that applies only to a queued delivery. When it
 // touched no row it tells a missing id (ErrNotFound) from one no longer
-// queued (ErrNotQueued), unless the row is already in state done, which
-// makes the call an idempotent repeat.
-func (s *Store) mark(ctx context.Context, op string, id int64, done DeliveryState, query string, args ...any) error {
+// queued (ErrNotQueued), unless the delivery is already in state done,
+// which makes the call an idempotent repeat.
+func (s *Store) mark(ctx context.Context, op string, id int64, done DeliveryState, update func(*sql.Tx) (sql.Result, error)) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
+		res, err := update(tx)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 1 {
 			return err
 		}
-		var state DeliveryState
-		err = tx.QueryRowContext(ctx, `SELECT state FROM outbox WHERE id = ?`, id).Scan(&state)
+		var dropped int
+		err = tx.StmtContext(ctx, s.st.doneState).QueryRowContext(ctx, id).Scan(&dropped)
+		state := StateSent
+		if dropped != 0 {
+			state = StateDropped
+		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return ErrNotFound
@@ -246,17 +292,24 @@ func (s *Store) OutboxStats(ctx context.Context) (depth int, oldest time.Time, e
 	return depth, fromDB(min.Int64), nil
 }
 
-// Delivered reports whether key was sent to dest.
+// Delivered reports whether key was sent to dest (within retention).
 func (s *Store) Delivered(ctx context.Context, key, dest string) (bool, error) {
-	var state DeliveryState
-	err := s.reader.QueryRowContext(ctx, `SELECT state FROM outbox WHERE key = ? AND destination = ?`, key, dest).Scan(&state)
+	var dropped int
+	err := s.st.delivered.QueryRowContext(ctx, key, dest).Scan(&dropped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: delivered %s to %s: %w", key, dest, err)
 	}
-	return state == StateSent, nil
+	return dropped == 0, nil
+}
+
+// pruneDelivered forgets the dedupe records of deliveries sent or dropped
+// before olderThan; their builds are seen, so nothing queues them again.
+func pruneDelivered(ctx context.Context, tx *sql.Tx, olderThan time.Time) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM delivered WHERE done < ?`, toDB(olderThan))
+	return err
 }
 
 // truncate cuts s to at most n bytes on a UTF-8 boundary.

@@ -53,6 +53,7 @@ type Store struct {
 	log    *slog.Logger
 	writer *sql.DB // nil when read-only; one connection so writers queue in Go, not in SQLite
 	reader *sql.DB
+	st     statements
 	lock   *fileLock
 }
 
@@ -119,6 +120,11 @@ func (s *Store) openReadOnly(ctx context.Context, abs string, busy time.Duration
 		reader.Close()
 		return fmt.Errorf("store: open %s read-only: schema version %d, this dronebot needs %d: start `dronebot run` once to upgrade it", s.path, have, want)
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.st.close()
+		reader.Close()
+		return s.openErr(err, "read-only")
+	}
 	return nil
 }
 
@@ -149,6 +155,9 @@ func (s *Store) openReadWrite(ctx context.Context, abs string, busy time.Duratio
 			return err
 		}
 	}
+	if err := s.setAutoVacuum(ctx, writer); err != nil {
+		return s.openErr(err, "")
+	}
 	if err := migrate(ctx, writer, len(migrations()), s.now, s.log); err != nil {
 		return s.openErr(err, "")
 	}
@@ -164,6 +173,9 @@ func (s *Store) openReadWrite(ctx context.Context, abs string, busy time.Duratio
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
 	s.reader = reader
+	if err := s.prepare(ctx); err != nil {
+		return s.openErr(err, "")
+	}
 	s.log.Debug("store open", "path", s.path)
 	return nil
 }
@@ -206,7 +218,7 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database and releases the process lock.
 func (s *Store) Close() error {
-	var errs []error
+	errs := []error{s.st.close()}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}

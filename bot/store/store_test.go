@@ -23,6 +23,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 		{"synchronous", "2"}, // FULL
 		{"foreign_keys", "1"},
 		{"busy_timeout", "5000"},
+		{"auto_vacuum", "2"}, // INCREMENTAL, so pruning shrinks the file
 	}
 	for name, db := range map[string]*sql.DB{"writer": s.writer, "reader": s.reader} {
 		for _, tt := range tests {

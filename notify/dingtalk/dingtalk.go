@@ -133,7 +133,7 @@ type payload struct {
 // longer than the text, so it measures and tries again).
 func encode(m *notify.Message) ([]byte, error) {
 	mentions := mentionsOf(m)
-	opts := notify.MarkdownOptions{Mention: func(a *notify.Alert) string {
+	opts := notify.MarkdownOptions{Defuse: true, Mention: func(a *notify.Alert) string {
 		if a.Mentions.DingTalk == "" {
 			return ""
 		}

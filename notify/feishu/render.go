@@ -80,7 +80,7 @@ func encode(m *notify.Message, format string, sig signature) ([]byte, error) {
 // outcome, the markdown rendering as its body, and a button to the build.
 func cardOf(m *notify.Message, limit int) *card {
 	// The header already shows the title line.
-	_, md := notify.Heading(notify.Markdown(m, limit, notify.MarkdownOptions{}))
+	_, md := notify.Heading(notify.Markdown(m, limit, notify.MarkdownOptions{Defuse: true}))
 	c := &card{
 		Config:   map[string]bool{"wide_screen_mode": true},
 		Header:   cardHeader{Title: text{Tag: "plain_text", Content: notify.TruncateBytes(notify.Subject(m), 300, "…")}, Template: template(m)},

@@ -99,7 +99,8 @@ func (s *AppSink) Send(ctx context.Context, m *notify.Message) error {
 		copied.Lang = s.lang
 		m = &copied
 	}
-	content := notify.Markdown(m, MaxAppContentBytes, notify.MarkdownOptions{NoCodeBlocks: true})
+	// App messages go to members directly: nobody to mention.
+	content := notify.Markdown(m, MaxAppContentBytes, notify.MarkdownOptions{NoCodeBlocks: true, Defuse: true})
 	if err := s.client.SendMarkdown(ctx, s.to, content); err != nil {
 		return fmt.Errorf("wecom_app sink %q: %w", s.name, err)
 	}

@@ -1,16 +1,16 @@
 // Package wecom sends messages to a WeCom (企业微信) group robot webhook.
 //
-// A message with a multi-line log tail goes out as markdown_v2 (the only
-// robot format with code blocks); anything else as markdown, which can
-// also @-mention with <@userid>. markdown_v2 cannot mention, so when an
-// alert asks to mention its author the sink follows it, in the same Send,
-// with a short text message carrying mentioned_list.
+// Every message goes out as markdown, the robot format that can @-mention
+// (<@userid>): an alert and the mention of its author are one message, and a
+// failure and its fix look alike. markdown has no code blocks, so a log
+// excerpt is quoted line by line. Text from the build is defused so a commit
+// title cannot add links, <font> colours or mentions.
 package wecom
 
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dronebot/dronebot/notify"
@@ -25,11 +25,6 @@ const (
 	// smallerLimit is the budget of the one re-render after errcode 40058.
 	smallerLimit = 3072
 )
-
-// ErrMentionNotSent says the alert was delivered but the follow-up mention
-// was not. Send marks it Permanent: retrying would deliver the alert twice,
-// and a lost mention is not worth that.
-var ErrMentionNotSent = fmt.Errorf("wecom: alert delivered, mention not sent: %w", notify.ErrPartlyDelivered)
 
 // Config is one robot sink, a `type: wecom` entry of bot.yaml.
 type Config struct {
@@ -64,17 +59,13 @@ func New(cfg Config, env notify.Env) (*Sink, error) {
 // Limits is the robot's rate limit, for the delivery stage to honour.
 func (s *Sink) Limits() []notify.Window { return []notify.Window{{N: RateLimit, Per: RateWindow}} }
 
-// Send posts m, and the mention after it when needed.
+// Send posts m as one markdown message.
 func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
-	v2 := false
-	for _, a := range m.Alerts {
-		v2 = v2 || a.MultiLineLog()
-	}
-	err := s.post(ctx, s.payload(m, v2, MaxMarkdownBytes))
+	err := s.post(ctx, payloadOf(m, MaxMarkdownBytes))
 	if errors.Is(err, errTooLong) {
 		// Our byte count and WeCom's disagreed; one smaller try.
 		s.Hook.Log().WarnContext(ctx, "wecom: content refused as too long, sending it shorter", "sink", s.Hook.Name())
-		err = s.post(ctx, s.payload(m, v2, smallerLimit))
+		err = s.post(ctx, payloadOf(m, smallerLimit))
 		if errors.Is(err, errTooLong) {
 			err = notify.Permanent(err)
 		}
@@ -82,84 +73,31 @@ func (s *Sink) Send(ctx context.Context, m *notify.Message) error {
 	if err != nil {
 		return s.Hook.Err(err)
 	}
-	if !v2 {
-		return nil // markdown carried the mention inline
-	}
-	if mention := s.mentionPayload(m); mention != nil {
-		if err := s.post(ctx, mention); err != nil {
-			return notify.Permanent(s.Hook.Err(fmt.Errorf("%w: %w", ErrMentionNotSent, err)))
-		}
-	}
 	return nil
 }
 
 type content struct {
-	Content       string   `json:"content"`
-	MentionedList []string `json:"mentioned_list,omitempty"`
+	Content string `json:"content"`
 }
 
 type payload struct {
-	MsgType    string   `json:"msgtype"`
-	Text       *content `json:"text,omitempty"`
-	Markdown   *content `json:"markdown,omitempty"`
-	MarkdownV2 *content `json:"markdown_v2,omitempty"`
+	MsgType  string   `json:"msgtype"`
+	Markdown *content `json:"markdown,omitempty"`
 }
 
-func (s *Sink) payload(m *notify.Message, v2 bool, limit int) *payload {
-	if v2 {
-		text := notify.Markdown(m, limit, notify.MarkdownOptions{})
-		return &payload{MsgType: "markdown_v2", MarkdownV2: &content{Content: text}}
-	}
-	text := notify.Markdown(m, limit, notify.MarkdownOptions{NoCodeBlocks: true, Mention: inlineMention})
-	return &payload{MsgType: "markdown", Markdown: &content{Content: text}}
+// payloadOf renders WeCom markdown: log lines quoted, build text defused,
+// the author mentioned inline.
+func payloadOf(m *notify.Message, limit int) *payload {
+	opts := notify.MarkdownOptions{NoCodeBlocks: true, Defuse: true, Mention: inlineMention}
+	return &payload{MsgType: "markdown", Markdown: &content{Content: notify.Markdown(m, limit, opts)}}
 }
 
+// inlineMention is <@userid>, for a WeCom user id that cannot break out of
+// the tag.
 func inlineMention(a *notify.Alert) string {
-	if a.Mentions.WeCom == "" {
+	id := a.Mentions.WeCom
+	if id == "" || strings.ContainsAny(id, "<>@ \t\r\n") {
 		return ""
 	}
-	return "<@" + a.Mentions.WeCom + ">"
-}
-
-// mentionPayload is the text message that mentions the authors who asked
-// to be mentioned, nil when nobody is.
-// Cost is how many robot messages Send uses for m: a multi-line alert that
-// mentions someone needs a second, text message, and both count against the
-// robot's 20 a minute.
-func (s *Sink) Cost(m *notify.Message) int {
-	v2 := false
-	for _, a := range m.Alerts {
-		v2 = v2 || a.MultiLineLog()
-	}
-	if v2 && s.mentionPayload(m) != nil {
-		return 2
-	}
-	return 1
-}
-
-func (s *Sink) mentionPayload(m *notify.Message) *payload {
-	var ids, builds []string
-	seen := map[string]bool{}
-	for _, a := range m.Alerts {
-		if !a.MentionAuthor || a.Mentions.WeCom == "" {
-			continue
-		}
-		builds = append(builds, fmt.Sprintf("%s #%d", a.Repo, a.Build))
-		if !seen[a.Mentions.WeCom] {
-			seen[a.Mentions.WeCom] = true
-			ids = append(ids, a.Mentions.WeCom)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	text := notify.PhrasesFor(m.Language()).TakeALook
-	for i, b := range builds {
-		if i > 0 {
-			text += ", "
-		}
-		text += b
-	}
-	text = notify.TruncateBytes(text, MaxTextBytes, "…")
-	return &payload{MsgType: "text", Text: &content{Content: text, MentionedList: ids}}
+	return "<@" + id + ">"
 }

@@ -2,7 +2,6 @@ package wecom_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -45,18 +44,16 @@ func newSink(t *testing.T, url string) *wecom.Sink {
 
 func TestSendFormats(t *testing.T) {
 	tests := []struct {
-		name         string
-		alert        *notify.Alert
-		mention      bool
-		wantTypes    []string
-		wantMentions []string
+		name    string
+		alert   *notify.Alert
+		mention bool
 	}{
-		{"no tail: markdown", alert(0), false, []string{"markdown"}, nil},
-		{"one-line tail: markdown", alert(1), false, []string{"markdown"}, nil},
-		{"markdown mentions inline", alert(0), true, []string{"markdown"}, nil},
-		{"tail: markdown_v2", alert(30), false, []string{"markdown_v2"}, nil},
-		{"tail and mention: v2 then text", alert(30), true, []string{"markdown_v2", "text"}, []string{"zhangsan"}},
-		{"huge tail cut to 4096 bytes", alert(2000), false, []string{"markdown_v2"}, nil},
+		{"no tail", alert(0), false},
+		{"one-line tail", alert(1), false},
+		{"mention", alert(0), true},
+		{"tail", alert(30), false},
+		{"tail and mention", alert(30), true},
+		{"huge tail cut to 4096 bytes", alert(2000), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,33 +65,91 @@ func TestSendFormats(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := fake.Messages()
-			if len(got) != len(tt.wantTypes) {
-				t.Fatalf("got %d messages, want %d", len(got), len(tt.wantTypes))
+			// One message, always markdown: the only robot format that
+			// mentions, so the mention is never a second message.
+			if len(got) != 1 || got[0].MsgType != "markdown" {
+				t.Fatalf("got %+v, want one markdown message", got)
 			}
-			for i, m := range got {
-				if m.MsgType != tt.wantTypes[i] {
-					t.Errorf("message %d type %q, want %q", i, m.MsgType, tt.wantTypes[i])
-				}
-				if len(m.Content) > wecom.MaxMarkdownBytes || !utf8.ValidString(m.Content) {
-					t.Errorf("message %d: %d bytes or bad UTF-8", i, len(m.Content))
-				}
+			m := got[0]
+			if len(m.Content) > wecom.MaxMarkdownBytes || !utf8.ValidString(m.Content) {
+				t.Errorf("%d bytes or bad UTF-8", len(m.Content))
 			}
-			if !strings.Contains(got[0].Content, "octo/demo #42") {
-				t.Errorf("content lacks the build:\n%s", got[0].Content)
+			if !strings.Contains(m.Content, "octo/demo #42") {
+				t.Errorf("content lacks the build:\n%s", m.Content)
 			}
-			if tt.mention && got[0].MsgType == "markdown" && !strings.Contains(got[0].Content, "<@zhangsan>") {
-				t.Errorf("markdown lacks inline mention:\n%s", got[0].Content)
-			}
-			if tt.wantMentions != nil && strings.Join(got[len(got)-1].MentionedList, ",") != strings.Join(tt.wantMentions, ",") {
-				t.Errorf("mentioned_list = %v", got[len(got)-1].MentionedList)
+			if want := map[bool]string{true: "zhangsan"}[tt.mention]; strings.Join(m.Markup.Mentions, ",") != want {
+				t.Errorf("mentions %v, want %q:\n%s", m.Markup.Mentions, want, m.Content)
 			}
 			if tt.alert.Log != nil && len(tt.alert.Log.Lines) > 1 {
 				last := tt.alert.Log.Lines[len(tt.alert.Log.Lines)-1]
-				if !strings.Contains(got[0].Content, last) {
-					t.Errorf("newest log line lost")
+				if !strings.Contains(m.Content, "> "+fmt.Sprint(len(tt.alert.Log.Lines))+"  "+last) {
+					t.Errorf("newest log line lost:\n%s", m.Content)
 				}
 			}
 		})
+	}
+}
+
+// markupTitle is a commit title that tries every kind of WeCom markup.
+const markupTitle = "[点我](https://evil.example/x) <font color=\"warning\">urgent</font> <@all> <@lisi> **bold** `code`"
+
+// markupAlert is an alert whose build text is full of markup.
+func markupAlert(o notify.Outcome, build int64) *notify.Alert {
+	a := alert(3)
+	a.Outcome, a.Build, a.FailCount = o, build, 3
+	a.Title = markupTitle
+	a.Branch = "feat/<font>[x](https://evil.example/b)"
+	a.AuthorName = "<@wangwu> [Pan](https://evil.example/a)"
+	a.BuildLink = fmt.Sprintf("https://drone.test/octo/demo/%d", build)
+	a.Log.Lines[1] = "<font color=\"info\">log</font> [log](https://evil.example/l) <@zhaoliu>"
+	a.MentionAuthor = true
+	return a
+}
+
+func TestMarkupInBuildTextStaysText(t *testing.T) {
+	burst := []*notify.Alert{markupAlert(notify.OutcomeFailure, 50), markupAlert(notify.OutcomeStillFailing, 51), markupAlert(notify.OutcomeFixed, 52)}
+	for _, lang := range []string{"en", "zh"} {
+		messages := map[string]*notify.Message{
+			"failure":       {Alerts: []*notify.Alert{markupAlert(notify.OutcomeFailure, 42)}},
+			"still failing": {Alerts: []*notify.Alert{markupAlert(notify.OutcomeStillFailing, 43)}},
+			"fixed":         {Alerts: []*notify.Alert{markupAlert(notify.OutcomeFixed, 44)}},
+			"burst":         {Alerts: burst},
+		}
+		for name, m := range messages {
+			t.Run(lang+" "+name, func(t *testing.T) {
+				fake := wecomtest.NewServer(robotKey)
+				defer fake.Close()
+				m.Lang = lang
+				if err := newSink(t, fake.URL(robotKey)).Send(context.Background(), m); err != nil {
+					t.Fatal(err)
+				}
+				got := fake.Messages()
+				if len(got) != 1 || got[0].MsgType != "markdown" {
+					t.Fatalf("got %+v", got)
+				}
+				mk := got[0].Markup
+				for _, l := range mk.Links {
+					if !strings.HasPrefix(l, "https://drone.test/") {
+						t.Errorf("link %q from build text is live:\n%s", l, got[0].Content)
+					}
+				}
+				if len(mk.Links) == 0 || mk.Fonts != 0 {
+					t.Errorf("links %v, %d font tags:\n%s", mk.Links, mk.Fonts, got[0].Content)
+				}
+				if name != "burst" && strings.Join(mk.Mentions, ",") != "zhangsan" {
+					t.Errorf("mentions %v, want only the author:\n%s", mk.Mentions, got[0].Content)
+				}
+				if name == "burst" && len(mk.Mentions) != 0 {
+					t.Errorf("mentions %v from build text:\n%s", mk.Mentions, got[0].Content)
+				}
+				// The words are still there to read.
+				for _, want := range []string{"点我", "urgent", "bold"} {
+					if name != "burst" && !strings.Contains(got[0].Content, want) {
+						t.Errorf("title lost %q:\n%s", want, got[0].Content)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -161,24 +216,22 @@ func TestTooLongTwiceIsPermanent(t *testing.T) {
 	}
 }
 
-func TestMentionFailureIsNotResent(t *testing.T) {
+func TestMentionFitsTheWindow(t *testing.T) {
 	fake := wecomtest.NewServer(robotKey)
 	defer fake.Close()
-	a := alert(30)
-	a.MentionAuthor = true
 	s := newSink(t, fake.URL(robotKey))
-	// Fill the window so that the alert is the 20th message and the mention the 21st.
-	for range 19 {
-		if err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{alert(0)}}); err != nil {
-			t.Fatal(err)
+	// The 20th message of the window still carries its mention: nothing
+	// is left over for a 21st.
+	for i := range 20 {
+		a := alert(30)
+		a.MentionAuthor = true
+		if err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{a}}); err != nil {
+			t.Fatalf("message %d: %v", i+1, err)
 		}
 	}
-	err := s.Send(context.Background(), &notify.Message{Alerts: []*notify.Alert{a}})
-	if !errors.Is(err, wecom.ErrMentionNotSent) || !notify.IsPermanent(err) {
-		t.Fatalf("err = %v", err)
-	}
-	if got := len(fake.Messages()); got != 20 {
-		t.Errorf("accepted %d, want 20", got)
+	got := fake.Messages()
+	if len(got) != 20 || strings.Join(got[19].Markup.Mentions, ",") != "zhangsan" {
+		t.Errorf("accepted %d, last mentions %v", len(got), got[len(got)-1].Markup.Mentions)
 	}
 }
 

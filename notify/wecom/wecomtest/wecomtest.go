@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sync"
 	"time"
 
@@ -30,6 +31,35 @@ type Message struct {
 	Content       string
 	MentionedList []string
 	At            time.Time
+	// Markup is what a markdown message would render as live markup.
+	Markup Markup
+}
+
+// Markup is the live markup WeCom markdown renders: [text](url) links,
+// <font> tags and <@userid> mentions.
+type Markup struct {
+	Links    []string // the URLs
+	Fonts    int
+	Mentions []string // the user ids
+}
+
+var (
+	linkRE    = regexp.MustCompile(`\[[^\]\n]*\]\(([^)\s]*)\)`)
+	fontRE    = regexp.MustCompile(`(?i)<font\b[^>]*>`)
+	mentionRE = regexp.MustCompile(`<@([^>\s]+)>`)
+)
+
+// MarkupOf finds the live markup in WeCom markdown content.
+func MarkupOf(content string) Markup {
+	var m Markup
+	for _, l := range linkRE.FindAllStringSubmatch(content, -1) {
+		m.Links = append(m.Links, l[1])
+	}
+	m.Fonts = len(fontRE.FindAllString(content, -1))
+	for _, at := range mentionRE.FindAllStringSubmatch(content, -1) {
+		m.Mentions = append(m.Mentions, at[1])
+	}
+	return m
 }
 
 // fault is an answer forced onto upcoming requests.
@@ -170,6 +200,9 @@ func (s *Server) check(key string, raw []byte) (Message, int, string) {
 		return Message{}, overCode, b.MsgType + ".content exceed max length, hint: [fake]"
 	}
 	msg.Content, msg.MentionedList = p.Content, p.MentionedList
+	if b.MsgType == "markdown" {
+		msg.Markup = MarkupOf(p.Content)
+	}
 	return msg, 0, ""
 }
 
