@@ -23,7 +23,7 @@ type Subscriptions interface {
 type Router struct {
 	Routes   []Route
 	Subs     Subscriptions // nil: no subscriptions
-	ACL      *commands.ACL
+	ACL      *commands.ACL // nil: everyone may read, as commands.ACL says
 	Users    []config.User
 	Lang     string            // the top-level language
 	SinkLang map[string]string // per-sink language
@@ -72,7 +72,7 @@ func (r *Router) routesFor(ctx context.Context, repo string) ([]Route, error) {
 	routes := append([]Route(nil), r.Routes...)
 	for _, s := range subs {
 		by, err := commands.ParseIdentity(s.Subscriber)
-		if err != nil || r.ACL == nil || !r.ACL.Allows(by, commands.Read, repo) {
+		if err != nil || !r.ACL.Allows(by, commands.Read, repo) {
 			continue
 		}
 		routes = append(routes, Route{Repos: []string{s.Repos}, Branches: s.Branches, On: s.On,
