@@ -48,11 +48,11 @@ func ParseTemplate(path string) (*Template, error) {
 	}
 	t, err := template.New(path).Funcs(templateFuncs).Option("missingkey=error").Parse(string(data))
 	if err != nil {
-		return nil, err
+		return nil, templateError(path, err)
 	}
 	tmpl := &Template{name: path, t: t}
 	if err := tmpl.Check(); err != nil {
-		return nil, err
+		return nil, templateError(path, err)
 	}
 	return tmpl, nil
 }
@@ -104,7 +104,7 @@ func (ts *templated) Send(ctx context.Context, m *Message) error {
 	}
 	text, err := ts.t.Execute(m)
 	if err != nil {
-		return Permanent(fmt.Errorf("template %s: %w", ts.t.name, err))
+		return Permanent(templateError(ts.t.name, err))
 	}
 	level := LevelInfo
 	for _, a := range m.Alerts {

@@ -90,10 +90,10 @@ func subcommands() []subcommand {
 			about: "Runs the bot: answers chat commands, watches builds and sends alerts and digests. " +
 				"On SIGINT or SIGTERM it stops taking work and drains within server.shutdown_timeout.",
 			examples: []string{"dronebot run", "dronebot run --config /etc/dronebot/bot.yaml"}},
-		{name: "check", usage: "check [--config FILE]", summary: "validate the configuration; exit 1 on any error", run: checkCommand,
+		{name: "check", usage: "check [--config FILE | FILE]", summary: "validate the configuration; exit 1 on any error", run: checkCommand,
 			about: "Reads the configuration and prints each problem as file:line: error: … or file:line: warning: …, " +
-				"then a summary. It touches neither Drone nor the store. Exit 1 on any error.",
-			examples: []string{"dronebot check", "dronebot check --config staging.yaml"}},
+				"then a summary, and last a line if no route would alert anyone. It touches neither Drone nor the store. Exit 1 on any error.",
+			examples: []string{"dronebot check", "dronebot check staging.yaml", "dronebot check --config staging.yaml"}},
 		{name: "exec", usage: "exec [--config FILE] [--as PLATFORM:ID] [--wait] [--format text|json] '/command ...'",
 			summary: "run one chat command and print the reply", run: execCommand,
 			about: "Runs one chat command through the same commands the chat apps use, and prints the reply. " +
@@ -351,6 +351,10 @@ func checkCommand(_ context.Context, c *CLI, args []string) int {
 	if !ok {
 		return code
 	}
+	if len(rest) == 1 && !flagSet(fs, "config") {
+		// "dronebot check FILE", as other linters take their file.
+		*path, rest = rest[0], nil
+	}
 	if !c.noArgs("check", rest) {
 		return exitUsage
 	}
@@ -362,11 +366,31 @@ func checkCommand(_ context.Context, c *CLI, args []string) int {
 		}
 		return exitFail
 	}
+	code = exitOK
 	if rep.HasErrors() {
-		return exitFail
+		fmt.Fprintf(c.Stdout, "%s: %s, %s\n", *path, countOf(len(rep.Errors()), "error"), countOf(len(rep.Warnings()), "warning"))
+		code = exitFail
+	} else {
+		fmt.Fprintf(c.Stdout, "%s: ok (%s)\n", *path, cfg.Summary())
 	}
-	fmt.Fprintf(c.Stdout, "%s: ok (%s)\n", *path, cfg.Summary())
-	return exitOK
+	if why := cfg.AlertsNobody(); why != "" {
+		fmt.Fprintf(c.Stdout, "%s: alerts nobody: %s\n", *path, why)
+	}
+	return code
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func versionCommand(_ context.Context, c *CLI, args []string) int {

@@ -63,14 +63,18 @@ func TestCheck(t *testing.T) {
 		{"good", []string{"check", "--config", good}, 0, []string{good + ": ok (poll mode, 0 routes, 1 sink, 0 digests)"}, ""},
 		{"broken", []string{"check", "-config=" + broken}, 1, []string{
 			broken + ":2: error: drone.server: must be an http:// or https:// URL with a host",
-			broken + `:3: error: unknown key "tokn" in drone`,
+			broken + `:3: error: unknown key "tokn" in drone; did you mean token?`,
 			broken + ":5: error: watch.interval: must be at least 1s",
+			broken + ": 4 errors, 0 warnings",
+			broken + ": alerts nobody: there are no routes",
 		}, ""},
+		{"file as argument", []string{"check", good}, 0, []string{good + ": ok (poll mode, 0 routes, 1 sink, 0 digests)"}, ""},
+		{"two files", []string{"check", good, good}, 2, nil, "unexpected argument"},
 		{"missing file", []string{"check", "--config", filepath.Join(t.TempDir(), "none.yaml")}, 1, nil, "no such file"},
 		{"syntax", []string{"check", "--config", writeFile(t, "s.yaml", "a: [\n")}, 1, nil, ""},
 		{"bad flag", []string{"check", "--verbose"}, 2, nil, "flag provided but not defined"},
 		{"extra argument", []string{"check", "--config", good, "more"}, 2, nil, `unexpected argument "more"`},
-		{"help flag", []string{"check", "-h"}, 0, []string{"dronebot check [--config FILE]"}, ""},
+		{"help flag", []string{"check", "-h"}, 0, []string{"dronebot check [--config FILE | FILE]"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,10 +105,27 @@ func TestCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("../../bot.yaml: ok (poll mode, 1 route, %d sinks of which %d disabled, 1 digest)",
-			len(cfg.Sinks), len(cfg.Sinks)-2)
+		// Its one route sends to sinks that need secrets, so with an empty
+		// environment the file alerts nobody, which check says last.
+		want := fmt.Sprintf("../../bot.yaml: ok (poll mode, 1 route, %d sinks of which %d disabled, 1 digest)\n"+
+			"../../bot.yaml: alerts nobody: its one route sends to no enabled sink", len(cfg.Sinks), len(cfg.Sinks)-2)
 		if !strings.HasSuffix(strings.TrimSpace(stdout), "\n"+want) {
-			t.Errorf("last line is not %q:\n%s", want, stdout)
+			t.Errorf("last lines are not %q:\n%s", want, stdout)
+		}
+	})
+	t.Run("alerts nobody is the last line", func(t *testing.T) {
+		for _, tt := range []struct{ yaml, want string }{
+			{"sinks:\n  s: {type: slack, url: \"${NOPE_URL}\"}\nroutes:\n  - to: [s]\n", "alerts nobody: its one route sends to no enabled sink"},
+			{"sinks:\n  s: {type: slack, url: \"${NOPE_URL}\"}\nroutes:\n  - to: [s]\n  - {to: [s], on: [all]}\n", "alerts nobody: none of its 2 routes sends to an enabled sink"},
+			{"sinks:\n  o: {type: stdout}\nroutes:\n  - to: [o]\n", ""},
+		} {
+			path := writeFile(t, "n.yaml", "drone: {server: https://d.example.com, token: t}\n"+tt.yaml)
+			code, stdout, _ := runMain(t, t.Context(), "check", path)
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			last := lines[len(lines)-1]
+			if code != 0 || (tt.want == "" && strings.Contains(stdout, "alerts nobody")) || (tt.want != "" && last != path+": "+tt.want) {
+				t.Errorf("exit %d, want last line %q:\n%s", code, tt.want, stdout)
+			}
 		}
 	})
 	t.Run("DRONEBOT_CONFIG", func(t *testing.T) {
@@ -238,7 +259,7 @@ func TestDispatch(t *testing.T) {
 		stderr string
 	}{
 		{nil, 2, "", "Usage:"},
-		{[]string{"help"}, 0, "dronebot check [--config FILE]", ""},
+		{[]string{"help"}, 0, "dronebot check [--config FILE | FILE]", ""},
 		{[]string{"-h"}, 0, "Usage:", ""},
 		{[]string{"launch"}, 2, "", `unknown command "launch"`},
 		{[]string{"version"}, 0, runtime.Version(), ""},

@@ -57,7 +57,7 @@ func TestUnknownSubcommandSuggests(t *testing.T) {
 		t.Errorf("far from every command: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runMain(t, t.Context(), "check", "--verbose")
-	if code != 2 || !strings.Contains(errOut, "usage: dronebot check [--config FILE]\nRun 'dronebot check --help' for details.") {
+	if code != 2 || !strings.Contains(errOut, "usage: dronebot check [--config FILE | FILE]\nRun 'dronebot check --help' for details.") {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dronebot/dronebot/spell"
 )
 
 // Defaults for keys left out of bot.yaml.
@@ -172,7 +174,11 @@ func (c *checker) oneOf(p, value string, allowed ...string) bool {
 	if slices.Contains(allowed, value) {
 		return true
 	}
-	c.rep.errorf(c.line(p), "%s: %s is not one of %s", p, c.show(p, value), strings.Join(allowed, ", "))
+	hint := ""
+	if near := spell.Nearest(value, allowed); near != "" && !c.expanded[p] {
+		hint = fmt.Sprintf("; did you mean %s?", near)
+	}
+	c.rep.errorf(c.line(p), "%s: %s is not one of %s%s", p, c.show(p, value), strings.Join(allowed, ", "), hint)
 	return false
 }
 

@@ -9,6 +9,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -231,6 +232,23 @@ type User struct {
 	Email string `yaml:"email"`
 	Slack string `yaml:"slack"`
 	WeCom string `yaml:"wecom"`
+}
+
+// AlertsNobody says why no build alert would reach anyone, "" when some
+// route sends to an enabled sink.
+func (c *Config) AlertsNobody() string {
+	if len(c.Routes) == 0 {
+		return "there are no routes"
+	}
+	for _, r := range c.Routes {
+		if !r.Disabled {
+			return ""
+		}
+	}
+	if len(c.Routes) == 1 {
+		return "its one route sends to no enabled sink"
+	}
+	return fmt.Sprintf("none of its %d routes sends to an enabled sink", len(c.Routes))
 }
 
 // EnabledSinks counts the sinks that are not disabled.

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/dronebot/dronebot/notify/registry"
+	"github.com/dronebot/dronebot/spell"
 )
 
 // maxNodes bounds the work of following aliases, so a small file cannot
@@ -171,7 +173,7 @@ func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
 		if idx, known := fields[p.key.Value]; known {
 			d.field(path, p, v.Field(idx))
 		} else {
-			d.unknown(path, p)
+			d.unknown(path, p, keys(fields))
 		}
 	}
 }
@@ -183,12 +185,29 @@ func (d *decoder) field(path string, p pair, v reflect.Value) {
 	d.decode(child, p.value, v)
 }
 
-func (d *decoder) unknown(path string, p pair) {
-	if path == "" {
-		d.rep.errorf(p.key.Line, "unknown key %q", p.key.Value)
-	} else {
-		d.rep.errorf(p.key.Line, "unknown key %q in %s", p.key.Value, displayPath(path))
+// unknown reports a key that is not one of known, with the known key it
+// most likely meant.
+func (d *decoder) unknown(path string, p pair, known []string) {
+	hint := ""
+	if near := spell.Nearest(p.key.Value, known); near != "" {
+		hint = fmt.Sprintf("; did you mean %s?", near)
 	}
+	if path == "" {
+		d.rep.errorf(p.key.Line, "unknown key %q%s", p.key.Value, hint)
+	} else {
+		d.rep.errorf(p.key.Line, "unknown key %q in %s%s", p.key.Value, displayPath(path), hint)
+	}
+}
+
+// keys lists a field map's names, sorted so a tie is decided the same way
+// every run.
+func keys(fields map[string]int) []string {
+	out := make([]string, 0, len(fields))
+	for k := range fields {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // sink decodes one entry of sinks: the keys every sink takes into the
@@ -224,7 +243,11 @@ func (d *decoder) sink(path string, n *yaml.Node, v reflect.Value) {
 		case isOwn:
 			d.field(path, p, own.Field(ownIdx))
 		case !someSinkTakes(name):
-			d.unknown(path, p)
+			known := keys(common)
+			if ownFields != nil {
+				known = append(known, keys(ownFields)...)
+			}
+			d.unknown(path, p, known)
 		case s.Settings != nil:
 			d.rep.errorf(p.key.Line, "%s: not a key of a %s sink", joinPath(path, name), s.Type)
 		}
@@ -261,6 +284,14 @@ func (d *decoder) mapping(path string, n *yaml.Node, v reflect.Value) {
 }
 
 func (d *decoder) sequence(path string, n *yaml.Node, v reflect.Value) {
+	if n.Kind == yaml.ScalarNode && !isNull(n) {
+		// "repos: octo/*" means the one-item list people meant to write.
+		s := reflect.MakeSlice(v.Type(), 1, 1)
+		d.lines[path+"[0]"] = n.Line
+		d.decode(path+"[0]", n, s.Index(0))
+		v.Set(s)
+		return
+	}
 	if n.Kind != yaml.SequenceNode {
 		d.rep.errorf(n.Line, "%s: must be a list, not a %s", displayPath(path), kindName(n))
 		return

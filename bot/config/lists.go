@@ -8,6 +8,8 @@ import (
 	_ "time/tzdata" // digests name IANA zones; hosts without zoneinfo still resolve them
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/dronebot/dronebot/spell"
 )
 
 var (
@@ -96,7 +98,11 @@ func (c *checker) validateDigests() {
 		if d.Timezone != "" {
 			loc, err := time.LoadLocation(d.Timezone)
 			if err != nil {
-				c.rep.errorf(c.line(p+".timezone"), "%s.timezone: unknown time zone %s", p, c.show(p+".timezone", d.Timezone))
+				hint := ""
+				if near := spell.Nearest(d.Timezone, zoneNames()); near != "" && !c.expanded[p+".timezone"] {
+					hint = fmt.Sprintf("; did you mean %s?", near)
+				}
+				c.rep.errorf(c.line(p+".timezone"), "%s.timezone: unknown time zone %s%s", p, c.show(p+".timezone", d.Timezone), hint)
 			} else {
 				d.Location = loc
 			}

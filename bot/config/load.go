@@ -41,7 +41,10 @@ func Parse(file string, data []byte, env func(string) (string, bool)) (*Config, 
 	root, err := parseYAML(data)
 	if err != nil {
 		line, msg := syntaxLine(err)
-		if lineHasVar(data, line) {
+		if tab := tabIndented(data); tab > 0 && (tab <= line+1 || strings.Contains(msg, "tab")) {
+			// yaml.v3 names the tab by the token it broke, often a line off.
+			line, msg = tab, "YAML syntax: this line is indented with a tab; YAML indents with spaces only"
+		} else if lineHasVar(data, line) {
 			// In {...} and [...] a bare ${X} ends the value at its "{".
 			msg += " (quote values that use ${...} inside {...} or [...])"
 		}
@@ -112,4 +115,15 @@ func syntaxLine(err error) (int, string) {
 func lineHasVar(data []byte, line int) bool {
 	lines := bytes.Split(data, []byte("\n"))
 	return line >= 1 && line <= len(lines) && bytes.Contains(lines[line-1], []byte("${"))
+}
+
+// tabIndented is the first line whose indentation holds a tab, 0 if none.
+func tabIndented(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && len(bytes.TrimSpace(l)) > 0 {
+			return i + 1
+		}
+	}
+	return 0
 }

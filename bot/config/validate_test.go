@@ -31,7 +31,7 @@ func TestValidationRules(t *testing.T) {
 			"warning bot.yaml:3: drone.token is empty: DRONE_TOKEN is not set (run refuses to start until it is set)"},
 		{"server not a URL", "drone:\n  server: drone.example.com\n  token: t\n", nil,
 			"error bot.yaml:2: drone.server: must be an http:// or https:// URL with a host"},
-		{"api enum", base + "  api: v2\n", nil, `error bot.yaml:4: drone.api: "v2" is not one of auto, v1, v0.8, woodpecker`},
+		{"api enum", base + "  api: v2\n", nil, `error bot.yaml:4: drone.api: "v2" is not one of auto, v1, v0.8, woodpecker; did you mean v1?`},
 		{"ca_file missing", base + "  ca_file: /nonexistent/ca.pem\n", nil, "error bot.yaml:4: drone.ca_file: cannot read /nonexistent/ca.pem"},
 		{"lang enum", base + "lang: fr\n", nil, `error bot.yaml:4: lang: "fr" is not one of en, zh`},
 		{"log level", base + "log: {level: loud}\n", nil, `error bot.yaml:4: log.level: "loud" is not one of debug, info, warn, error`},
@@ -54,7 +54,13 @@ func TestValidationRules(t *testing.T) {
 		{"log_tail type", base + "watch:\n  log_tail: many\n", nil, `error bot.yaml:5: watch.log_tail: must be a whole number (got "many")`},
 		{"bad glob", base + "watch:\n  repos: [\"octo/[\"]\n", nil, `error bot.yaml:5: watch.repos[0]: "octo/[" is not a valid glob pattern`},
 		{"retention", base + "store:\n  retention: 10m\n", nil, "error bot.yaml:5: store.retention: must be at least 1h0m0s"},
-		{"list expected", base + "watch:\n  repos: octo/*\n", nil, "error bot.yaml:5: watch.repos: must be a list, not a single value"},
+		{"list expected", base + "watch:\n  repos: {octo: demo}\n", nil, "error bot.yaml:5: watch.repos: must be a list, not a mapping"},
+		{"one value for a list", base + "sinks: {o: {type: stdout}}\nroutes:\n  - to: o\n    on: fixd\n", nil,
+			`error bot.yaml:7: routes[0].on[0]: "fixd" is not one of failure, still_failing, fixed, success, killed, all; did you mean fixed?`},
+		{"misspelt key", base + "watch:\n  intervall: 1m\n", nil, `error bot.yaml:5: unknown key "intervall" in watch; did you mean interval?`},
+		{"misspelt sink key", base + "sinks:\n  w: {type: wecom, ulr: \"https://q.example.com/?key=k\"}\n", nil,
+			`error bot.yaml:5: unknown key "ulr" in sinks.w; did you mean url?`},
+		{"misspelt value from the environment", base + "lang: ${L}\n", map[string]string{"L": "eb"}, `error bot.yaml:4: lang: the value from the environment is not one of en, zh`},
 		{"mapping expected", base + "server: yes\n", nil, "error bot.yaml:4: server: must be a mapping of keys, not a single value"},
 		{"duplicate key", base + "lang: en\nlang: zh\n", nil, `error bot.yaml:5: the file: key "lang" is written twice`},
 		{"bad variable", base + "lang: ${oops\n", nil, "error bot.yaml:4: lang: unterminated ${ (write $${ for a literal ${)"},
@@ -216,11 +222,11 @@ acl:
     - {repos: ["*"], admin: [x]}
 `, nil)
 	want := []string{
-		`error bot.yaml:4: unknown key "tokn" in drone`,
+		`error bot.yaml:4: unknown key "tokn" in drone; did you mean token?`,
 		`error bot.yaml:5: unknown key "colour"`,
 		`error bot.yaml:9: unknown key "team" in chat.slack`,
 		`error bot.yaml:13: unknown key "emoji" in sinks.o`,
-		`error bot.yaml:16: unknown key "branch" in routes[0]`,
+		`error bot.yaml:16: unknown key "branch" in routes[0]; did you mean branches?`,
 		`error bot.yaml:18: unknown key "when" in digests[0]`,
 		`error bot.yaml:21: unknown key "admin" in acl.rules[0]`,
 	}
@@ -282,5 +288,29 @@ digests:
 	}
 	if !slices.Equal(cfg.Digests[0].To, []string{"a", "b"}) {
 		t.Errorf("alias list = %q", cfg.Digests[0].To)
+	}
+}
+
+func TestTabIndentIsNamed(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"drone:\n  server: https://d.example.com\n\ttoken: t\n", "bot.yaml:3: YAML syntax: this line is indented with a tab; YAML indents with spaces only"},
+		{"drone:\n  server: https://d.example.com\n\n\ttoken: t\n", "bot.yaml:4: YAML syntax: this line is indented with a tab; YAML indents with spaces only"},
+		{"lang: en\nlog:\n\tlevel: info\n", "bot.yaml:3: YAML syntax: this line is indented with a tab; YAML indents with spaces only"},
+	} {
+		_, rep, err := Parse("bot.yaml", []byte(tt.yaml), nil)
+		if err == nil || len(rep.Problems) != 1 || rep.Problems[0].String() != tt.want {
+			t.Errorf("%q: err %v, problems %v, want %q", tt.yaml, err, rep.Problems, tt.want)
+		}
+	}
+}
+
+func TestMisspeltTimeZone(t *testing.T) {
+	if len(zoneNames()) == 0 {
+		t.Skip("this host has no zone tables (zone1970.tab) to suggest from")
+	}
+	_, rep := mustParse(t, base+"sinks: {o: {type: stdout}}\ndigests:\n  - {name: d, schedule: \"@daily\", timezone: Asia/Shangai, to: [o]}\n", nil)
+	want := `error bot.yaml:6: digests[0].timezone: unknown time zone "Asia/Shangai"; did you mean Asia/Shanghai?`
+	if got := problemLines(rep); !slices.Equal(got, []string{want}) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
