@@ -29,6 +29,32 @@ func NewHook(kind, raw string, tok HookToken, env Env) (Hook, error) {
 	return Hook{kind: kind, name: env.Name, url: raw, hc: env.Client(), log: env.Logger(), now: time.Now}, nil
 }
 
+// A TokenPlace names where one kind of webhook URL carries its token.
+type TokenPlace interface{ Token() HookToken }
+
+// HookConfig is the Config of a sink that is a webhook URL and nothing
+// more, with its token where T says: `url:` in bot.yaml.
+type HookConfig[T TokenPlace] struct {
+	URL string `yaml:"url"`
+}
+
+// Check reports a missing URL or token; one emptied by unset variables,
+// wholly or in its token, disables the sink.
+func (c *HookConfig[T]) Check(chk *ConfigCheck) { chk.HookURL("url", c.URL, c.token()) }
+
+// Secrets is the URL's token.
+func (c *HookConfig[T]) Secrets() []Secret { return URLSecrets("url", c.URL, c.token()) }
+
+// Hook checks the URL and returns it as the Hook of a kind sink.
+func (c *HookConfig[T]) Hook(kind string, env Env) (Hook, error) {
+	return NewHook(kind, c.URL, c.token(), env)
+}
+
+func (c *HookConfig[T]) token() HookToken {
+	var place T
+	return place.Token()
+}
+
 // Name is the sink's configured name.
 func (h *Hook) Name() string { return h.name }
 

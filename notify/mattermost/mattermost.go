@@ -29,19 +29,13 @@ const (
 )
 
 // Config is one Mattermost sink, a `type: mattermost` entry of bot.yaml.
-type Config struct {
-	URL string `yaml:"url"` // https://mattermost.example.com/hooks/KEY
-}
+// Its url is https://mattermost.example.com/hooks/KEY.
+type Config = notify.HookConfig[hookKey]
 
-// Token is where a webhook URL carries its key.
-var Token = notify.HookToken{Path: "hooks/KEY", Name: "hook key"}
+// hookKey is where a webhook URL carries its secret.
+type hookKey struct{}
 
-// Check reports a missing URL; one emptied by unset variables, wholly or
-// in its key, disables the sink.
-func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
-
-// Secrets is the hook key.
-func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.URL, Token) }
+func (hookKey) Token() notify.HookToken { return notify.HookToken{Path: "hooks/KEY", Name: "hook key"} }
 
 // Sink is one Mattermost incoming webhook.
 type Sink struct {
@@ -52,7 +46,7 @@ var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	hook, err := notify.NewHook("mattermost", cfg.URL, Token, env)
+	hook, err := cfg.Hook("mattermost", env)
 	if err != nil {
 		return nil, err
 	}

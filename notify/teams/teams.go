@@ -27,21 +27,15 @@ const (
 	RateWindow = time.Second
 )
 
-// Config is one Teams sink, a `type: teams` entry of bot.yaml.
-type Config struct {
-	// URL is the workflow's HTTP POST URL, ending in
-	// /triggers/manual/paths/invoke?api-version=…&sp=…&sv=1.0&sig=SIG.
-	URL string `yaml:"url"`
-}
+// Config is one Teams sink, a `type: teams` entry of bot.yaml. Its url is
+// the workflow's HTTP POST URL, ending in
+// /triggers/manual/paths/invoke?api-version=…&sp=…&sv=1.0&sig=SIG.
+type Config = notify.HookConfig[signature]
 
-// Token is where a workflow URL carries its signature.
-var Token = notify.HookToken{Query: "sig"}
+// signature is where a workflow URL carries its secret.
+type signature struct{}
 
-// Check reports a missing URL or signature; an empty one disables the sink.
-func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
-
-// Secrets is the URL's signature.
-func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.URL, Token) }
+func (signature) Token() notify.HookToken { return notify.HookToken{Query: "sig"} }
 
 // Sink is one Teams workflow.
 type Sink struct {
@@ -52,7 +46,7 @@ var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	hook, err := notify.NewHook("teams", cfg.URL, Token, env)
+	hook, err := cfg.Hook("teams", env)
 	if err != nil {
 		return nil, err
 	}

@@ -26,19 +26,14 @@ const (
 	smallerLimit = 3072
 )
 
-// Config is one robot sink, a `type: wecom` entry of bot.yaml.
-type Config struct {
-	URL string `yaml:"url"` // https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
-}
+// Config is one robot sink, a `type: wecom` entry of bot.yaml. Its url is
+// https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY.
+type Config = notify.HookConfig[robotKey]
 
-// Token is where a robot URL carries its key.
-var Token = notify.HookToken{Query: "key"}
+// robotKey is where a robot URL carries its secret.
+type robotKey struct{}
 
-// Check reports a missing URL or key; an empty one disables the sink.
-func (c *Config) Check(chk *notify.ConfigCheck) { chk.HookURL("url", c.URL, Token) }
-
-// Secrets is the robot key.
-func (c *Config) Secrets() []notify.Secret { return notify.URLSecrets("url", c.URL, Token) }
+func (robotKey) Token() notify.HookToken { return notify.HookToken{Query: "key"} }
 
 // Sink is a WeCom group robot.
 type Sink struct {
@@ -49,7 +44,7 @@ var _ notify.Sink = (*Sink)(nil)
 
 // New checks cfg and returns the sink.
 func New(cfg Config, env notify.Env) (*Sink, error) {
-	hook, err := notify.NewHook("wecom", cfg.URL, Token, env)
+	hook, err := cfg.Hook("wecom", env)
 	if err != nil {
 		return nil, err
 	}
